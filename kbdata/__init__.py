@@ -1,0 +1,1 @@
+"""The embedded, curated KB catalogue shipped with kbscan (data files only; see README.md here)."""

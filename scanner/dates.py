@@ -1,0 +1,142 @@
+"""Dates and durations as Windows tools and web pages write them; calendar-month arithmetic."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+_SLASH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s.*)?$")
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s.*)?$")
+_MS_DATE = re.compile(r"^/?\\?/?Date\((-?\d+)(?:[+-]\d{4})?\)\\?/?$")
+_FILETIME = re.compile(r"^[0-9a-fA-F]{16}$")
+_MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): index for index, name in enumerate(calendar.month_abbr) if name})
+_LONG_MDY = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+_LONG_DMY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\.?\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
+_FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str | None, *, day_first: bool = False) -> date | None:
+    """Parse one date as inventories and pages write it; None for blank or unrecognised text.
+
+    Accepts ISO (`2013-12-11`, with an optional time), US `12/11/2013` (day-first when `day_first`,
+    as a German or French locale writes it), dotted `11.12.2013` (always day-first), .NET
+    `/Date(1386720000000)/`, 16-digit hex FILETIME (`01cef9c1a6c8e000`, old wmic) and long forms
+    (`December 10, 2013`, `10 December 2013`). A slash date whose first part is over 12 is read
+    day-first whatever the flag says.
+    """
+    if text is None:
+        return None
+    value = text.strip().strip('"').strip()
+    if not value:
+        return None
+    if match := _ISO.match(value):
+        return _safe_date(int(match[1]), int(match[2]), int(match[3]))
+    if match := _DOTTED.match(value):
+        return _safe_date(int(match[3]), int(match[2]), int(match[1]))
+    if match := _SLASH.match(value):
+        first, second, year = int(match[1]), int(match[2]), int(match[3])
+        if day_first or first > 12:
+            return _safe_date(year, second, first)
+        return _safe_date(year, first, second)
+    if match := _MS_DATE.match(value):
+        return datetime.fromtimestamp(int(match[1]) / 1000, tz=UTC).date()
+    if _FILETIME.match(value):
+        return filetime_to_date(value)
+    if match := _LONG_MDY.match(value):
+        month = _MONTHS.get(match[1].lower())
+        return _safe_date(int(match[3]), month, int(match[2])) if month else None
+    if match := _LONG_DMY.match(value):
+        month = _MONTHS.get(match[2].lower())
+        return _safe_date(int(match[3]), month, int(match[1])) if month else None
+    return None
+
+
+def filetime_to_date(hex_value: str) -> date | None:
+    """A 64-bit FILETIME (100 ns ticks since 1601-01-01 UTC) written as 16 hex digits."""
+    try:
+        ticks = int(hex_value, 16)
+        return (_FILETIME_EPOCH + timedelta(microseconds=ticks // 10)).date()
+    except (ValueError, OverflowError):
+        return None
+
+
+def parse_datetime(text: str | None) -> datetime | None:
+    """An ISO 8601 timestamp (`2013-12-19T07:30:00Z`, with offset or naive = UTC), else None."""
+    if not text or not text.strip():
+        return None
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        day = parse_date(value)
+        return datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar-month arithmetic clamped to the month's end: Dec 10 + 1 = Jan 10, Jan 31 + 1 = Feb 28/29."""
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([a-zA-Z]+)\s*$")
+_UNITS = {
+    "s": "seconds", "sec": "seconds", "second": "seconds", "seconds": "seconds",
+    "m": "minutes", "min": "minutes", "minute": "minutes", "minutes": "minutes",
+    "h": "hours", "hour": "hours", "hours": "hours",
+    "d": "days", "day": "days", "days": "days",
+    "w": "weeks", "week": "weeks", "weeks": "weeks",
+    "month": "months", "months": "months",
+}
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A configured period: a count of calendar months, or a fixed timedelta."""
+
+    months: int = 0
+    delta: timedelta = timedelta()
+    text: str = ""
+
+    def after(self, day: date) -> date:
+        return add_months(day, self.months) + timedelta(days=self.delta.days)
+
+    def before(self, moment: datetime) -> datetime:
+        if self.months:
+            shifted = add_months(moment.date(), -self.months)
+            moment = moment.replace(year=shifted.year, month=shifted.month, day=shifted.day)
+        return moment - self.delta
+
+    @property
+    def seconds(self) -> float:
+        return self.delta.total_seconds() + self.months * 30 * 86400
+
+
+def parse_duration(text: str) -> Duration:
+    """`"1 month"`, `"30 days"`, `"7 days"`, `"15 minutes"`, `"2 s"`; ValueError for anything else."""
+    match = _DURATION.match(text)
+    unit = _UNITS.get(match[2].lower()) if match else None
+    if not match or unit is None:
+        raise ValueError(
+            f"not a duration: {text!r} (write a number and a unit: seconds, minutes, hours, days, "
+            "weeks or months, e.g. \"1 month\")"
+        )
+    count = int(match[1])
+    if unit == "months":
+        return Duration(months=count, text=text)
+    return Duration(delta=timedelta(**{unit: count}), text=text)

@@ -1,0 +1,219 @@
+"""The values that cross module boundaries: KB ids, catalogue entries, inventories, findings, results."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from types import MappingProxyType
+
+_KB_RE = re.compile(r"^\s*(?:KB)?\s*0*([1-9][0-9]{3,7})\s*$", re.IGNORECASE)
+
+
+def kb_id(value: str | int) -> str:
+    """Normalise `2779069`, `kb2779069`, ` KB 2779069 ` to `KB2779069`; anything else is a ValueError.
+
+    `Q123456` (old Knowledge Base numbering) is deliberately not a KB id.
+    """
+    match = _KB_RE.match(str(value))
+    if not match:
+        raise ValueError(f"not a KB id: {value!r} (expected KB followed by 4-8 digits)")
+    return "KB" + match.group(1)
+
+
+def try_kb_id(value: str | int) -> str | None:
+    """`kb_id` that answers None instead of raising, for scanning free text cells."""
+    try:
+        return kb_id(value)
+    except ValueError:
+        return None
+
+
+def kb_sort_key(kb: str) -> tuple[int, str]:
+    digits = kb[2:]
+    return (int(digits) if digits.isdigit() else 0, kb)
+
+
+class Kind(StrEnum):
+    HOTFIX = "hotfix"
+    UPDATE = "update"
+    UPDATE_ROLLUP = "update-rollup"
+    CUMULATIVE_UPDATE = "cumulative-update"
+    SECURITY_UPDATE = "security-update"
+    SERVICE_PACK = "service-pack"
+
+
+class Status(StrEnum):
+    """A finding's status; the order here is the order of precedence in evaluate."""
+
+    INSTALLED = "installed"
+    SUPERSEDED = "superseded"
+    INCLUDED = "included"
+    EXEMPT = "exempt"
+    DEFERRED = "deferred"
+    MISSING = "missing"
+
+
+class HostStatus(StrEnum):
+    COMPLIANT = "compliant"
+    NONCOMPLIANT = "noncompliant"
+    UNKNOWN = "unknown"
+
+
+# Product ids (DESIGN.md section 2), oldest first. Extend here and in products.py together.
+PRODUCTS: tuple[str, ...] = (
+    "vista", "ws2008", "win7", "ws2008r2", "win8", "ws2012", "win81", "ws2012r2",
+    "win10", "ws2016", "ws2019", "ws2022", "win11", "ws2025",
+)
+ROLES: tuple[str, ...] = ("hyper-v", "failover-clustering")
+
+
+def _frozen_map(data: Mapping[str, tuple[str, ...]] | None = None) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType(dict(data or {}))
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """One KB the catalogue knows, with every fact's provenance.
+
+    `supersedes`: KBs this one replaces (installing this covers them).
+    `included_in`: packages (rollups, cumulative updates, bundles) that contain this KB.
+    `standalone`: False when the KB has no package of its own and is satisfied only through
+    `included_in` (KB2898774 -> KB2903938).
+    `provenance`: fact name -> source ids that said it; facts not named there come from `sources`.
+    """
+
+    kb: str
+    title: str
+    kind: Kind = Kind.HOTFIX
+    released: date | None = None
+    products: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    supersedes: tuple[str, ...] = ()
+    included_in: tuple[str, ...] = ()
+    standalone: bool = True
+    download: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    provenance: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen_map)
+    notes: str = ""
+
+    def applies_to(self, product: str, roles: frozenset[str]) -> bool:
+        return product in self.products and all(role in roles for role in self.roles)
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """How one configured source fared at its last refresh."""
+
+    name: str
+    url: str
+    state: str  # "ok" | "degraded" | "failed" | "never" | "embedded"
+    checked_at: datetime | None = None
+    http_status: int | None = None
+    entries: int = 0
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class InstalledUpdate:
+    kb: str
+    installed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class HostInventory:
+    """What one inventory file says about one host. `os` is a product id or None when unknown."""
+
+    host: str
+    path: str
+    format: str
+    updates: tuple[InstalledUpdate, ...] = ()
+    os: str | None = None
+    os_caption: str | None = None
+    os_version: str | None = None
+    roles: tuple[str, ...] | None = None  # None: the format does not say
+    cluster: str | None = None
+    collected_at: datetime | None = None
+
+    @property
+    def installed(self) -> frozenset[str]:
+        return frozenset(update.kb for update in self.updates)
+
+
+@dataclass(frozen=True)
+class InventoryError:
+    """A file (or part of one) that could not be read; it becomes one `errors` entry in the report."""
+
+    path: str
+    error: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    kb: str
+    status: Status
+    kind: Kind
+    title: str
+    via: str | None = None
+    due: date | None = None
+    reason: str | None = None
+    until: date | None = None
+    download: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HostResult:
+    host: str
+    status: HostStatus
+    os: str | None
+    roles: tuple[str, ...]
+    cluster: str | None
+    inventory: HostInventory
+    findings: tuple[Finding, ...] = ()
+    reasons: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def count(self, status: Status | str) -> int:
+        return sum(1 for finding in self.findings if finding.status == status)
+
+
+@dataclass(frozen=True)
+class ClusterDifference:
+    kb: str
+    installed_on: tuple[str, ...]
+    missing_on: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClusterResult:
+    name: str
+    nodes: tuple[str, ...]
+    differences: tuple[ClusterDifference, ...] = ()
+
+    @property
+    def consistent(self) -> bool:
+        return not self.differences
+
+
+@dataclass(frozen=True)
+class CatalogueInfo:
+    origin: str  # "embedded" | "database"
+    entries: int
+    refreshed_at: datetime | None = None
+    sources: tuple[SourceHealth, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    generated_at: datetime
+    as_of: date
+    catalogue: CatalogueInfo
+    hosts: tuple[HostResult, ...]
+    clusters: tuple[ClusterResult, ...] = ()
+    errors: tuple[InventoryError, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def hosts_with(self, status: HostStatus | str) -> int:
+        return sum(1 for host in self.hosts if host.status == status)

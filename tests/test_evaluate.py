@@ -1,0 +1,234 @@
+"""Verdict engine: every status, transitive relations, the deferral rule and host status."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from scanner.catalogue import Catalogue
+from scanner.config import DeferralPolicy, Exemption
+from scanner.dates import parse_duration
+from scanner.embedded import load_embedded
+from scanner.evaluate import Policy, evaluate_fleet, evaluate_host
+from scanner.models import (
+    CatalogueEntry,
+    Finding,
+    HostInventory,
+    HostStatus,
+    InstalledUpdate,
+    Kind,
+    Status,
+)
+
+SEED_HOTFIXES = ("KB2779069", "KB2905412", "KB2908415", "KB2902014", "KB2894485")
+CLUSTER_HV = ("hyper-v", "failover-clustering")
+TITLES = {e.kb: e.title for e in load_embedded()[0]}
+
+
+def seed() -> Catalogue:
+    return Catalogue(load_embedded()[0])
+
+
+def host(name: str, *kbs: str, os: str | None = "ws2012", roles: tuple[str, ...] | None = CLUSTER_HV,
+         cluster: str | None = None, collected_at: datetime | None = None) -> HostInventory:
+    return HostInventory(host=name, path=f"{name}.json", format="kbscan-json",
+                         updates=tuple(InstalledUpdate(kb) for kb in kbs), os=os, roles=roles,
+                         cluster=cluster, collected_at=collected_at)
+
+
+def statuses(result_findings: tuple[Finding, ...]) -> dict[str, tuple[str, str | None, date | None]]:
+    return {f.kb: (str(f.status), f.via, f.due) for f in result_findings}
+
+
+def test_seed_scenario_on_2013_12_20_defers_the_rollup_fix():
+    result = evaluate_host(seed(), host("HV01", *SEED_HOTFIXES), Policy.at(date(2013, 12, 20)))
+    assert statuses(result.findings) == {
+        "KB2779069": ("installed", None, None),
+        "KB2894485": ("installed", None, None),
+        "KB2898774": ("deferred", "KB2903938", date(2014, 1, 10)),
+        "KB2902014": ("installed", None, None),
+        "KB2903938": ("deferred", "KB2903938", date(2014, 1, 10)),
+        "KB2905412": ("installed", None, None),
+        "KB2908415": ("installed", None, None),
+    }
+    assert result.status is HostStatus.COMPLIANT
+    assert result.reasons == ()
+
+
+def test_deferred_rollup_fix_is_missing_on_its_due_date():
+    result = evaluate_host(seed(), host("HV01", *SEED_HOTFIXES), Policy.at(date(2014, 1, 10)))
+    finding = {f.kb: f for f in result.findings}["KB2898774"]
+    assert finding == Finding("KB2898774", Status.MISSING, Kind.HOTFIX, TITLES["KB2898774"],
+                              reason="no package of its own; install KB2903938",
+                              download=seed().entries["KB2903938"].download)
+    assert result.status is HostStatus.NONCOMPLIANT
+
+
+def test_day_before_due_date_is_still_deferred():
+    result = evaluate_host(seed(), host("HV01", *SEED_HOTFIXES), Policy.at(date(2014, 1, 9)))
+    assert statuses(result.findings)["KB2898774"] == ("deferred", "KB2903938", date(2014, 1, 10))
+
+
+def test_installed_rollup_includes_the_fix():
+    result = evaluate_host(seed(), host("HV01", *SEED_HOTFIXES, "KB2903938"), Policy.at(date(2014, 2, 1)))
+    found = statuses(result.findings)
+    assert found["KB2898774"] == ("included", "KB2903938", None)
+    assert found["KB2903938"] == ("installed", None, None)
+    assert result.status is HostStatus.COMPLIANT
+
+
+def chain_catalogue() -> Catalogue:
+    """KB100001 <- KB100002 <- KB100003 (each supersedes the previous); KB100004 rollup includes KB100005."""
+    return Catalogue([
+        CatalogueEntry("KB100001", "first", products=("ws2012",), sources=("t",)),
+        CatalogueEntry("KB100002", "second", products=("ws2012",), supersedes=("KB100001",), sources=("t",)),
+        CatalogueEntry("KB100003", "third", products=("ws2012",), supersedes=("KB100002",), sources=("t",)),
+        CatalogueEntry("KB100004", "rollup", kind=Kind.UPDATE_ROLLUP, released=date(2014, 1, 31),
+                       products=("ws2012",), supersedes=("KB100003",), sources=("t",)),
+        CatalogueEntry("KB100005", "fix inside", products=("ws2012",), included_in=("KB100006",),
+                       sources=("t",)),
+        CatalogueEntry("KB100006", "bundle", kind=Kind.UPDATE, products=("ws2012",),
+                       supersedes=("KB100009",), sources=("t",)),
+        CatalogueEntry("KB100007", "newer bundle", kind=Kind.UPDATE, products=("ws2012",),
+                       supersedes=("KB100006",), sources=("t",)),
+    ])
+
+
+def test_supersedence_chain_of_three_names_the_installed_package():
+    result = evaluate_host(chain_catalogue(), host("H", "KB100003", "KB100007"), Policy.at(date(2014, 1, 1)))
+    found = statuses(result.findings)
+    assert found["KB100001"] == ("superseded", "KB100003", None)
+    assert found["KB100002"] == ("superseded", "KB100003", None)
+    assert found["KB100003"] == ("installed", None, None)
+
+
+def test_inclusion_through_a_superseding_package_is_included():
+    """KB100005 is in KB100006, which KB100007 supersedes: installing KB100007 covers KB100005."""
+    result = evaluate_host(chain_catalogue(), host("H", "KB100007"), Policy.at(date(2014, 1, 1)))
+    found = statuses(result.findings)
+    assert found["KB100005"] == ("included", "KB100007", None)
+    assert found["KB100006"] == ("superseded", "KB100007", None)
+
+
+def test_rollup_released_jan_31_is_due_at_end_of_february():
+    result = evaluate_host(chain_catalogue(), host("H", "KB100007"), Policy.at(date(2014, 2, 27)))
+    found = statuses(result.findings)
+    assert found["KB100004"] == ("deferred", "KB100004", date(2014, 2, 28))
+    # KB100003 can still be installed on its own, so it is missing, not deferred
+    assert found["KB100003"] == ("missing", None, None)
+
+
+def test_thirty_day_period_and_custom_kinds():
+    policy = Policy.at(date(2014, 3, 1), deferral=DeferralPolicy(period=parse_duration("30 days"),
+                                                                 kinds=(Kind.UPDATE_ROLLUP,)))
+    result = evaluate_host(chain_catalogue(), host("H", "KB100007"), policy)
+    assert statuses(result.findings)["KB100004"] == ("deferred", "KB100004", date(2014, 3, 2))
+
+
+def test_approve_early_makes_the_rollup_required_at_once():
+    policy = Policy.at(date(2013, 12, 20), deferral=DeferralPolicy(approve_early=("KB2903938",)))
+    result = evaluate_host(seed(), host("HV01", *SEED_HOTFIXES), policy)
+    found = statuses(result.findings)
+    assert found["KB2898774"] == ("missing", None, None)
+    assert found["KB2903938"] == ("missing", None, None)
+    assert result.status is HostStatus.NONCOMPLIANT
+
+
+def test_exemption_covers_until_the_end_of_its_day_then_expires():
+    exemption = Exemption("HV0*", "KB2779069", date(2014, 6, 30), "vendor support case 1234")
+    installed = [kb for kb in SEED_HOTFIXES if kb != "KB2779069"] + ["KB2903938"]
+    inside = evaluate_host(seed(), host("HV05", *installed),
+                           Policy.at(date(2014, 6, 30), exemptions=(exemption,)))
+    exempt = {f.kb: f for f in inside.findings}["KB2779069"]
+    assert (exempt.status, exempt.reason, exempt.until) == (Status.EXEMPT, "vendor support case 1234",
+                                                            date(2014, 6, 30))
+    assert inside.status is HostStatus.COMPLIANT
+    after = evaluate_host(seed(), host("HV05", *installed), Policy.at(date(2014, 7, 1), exemptions=(exemption,)))
+    assert statuses(after.findings)["KB2779069"] == ("missing", None, None)
+    assert after.status is HostStatus.NONCOMPLIANT
+
+
+def test_exemption_for_another_host_does_not_apply():
+    exemption = Exemption("HV05", "KB2779069", date(2014, 6, 30), "case")
+    result = evaluate_host(seed(), host("HV06"), Policy.at(date(2014, 1, 1), exemptions=(exemption,)))
+    assert statuses(result.findings)["KB2779069"] == ("missing", None, None)
+
+
+def test_host_with_no_known_product_is_unknown_with_a_reason():
+    result = evaluate_host(seed(), host("LAB1", "KB2779069", os=None), Policy.at(date(2013, 12, 20)))
+    assert result.status is HostStatus.UNKNOWN
+    assert result.findings == ()
+    assert result.reasons == ("product unknown (no OS caption, version unknown); add os = \"...\" "
+                              "to a matching [[hosts]] group",)
+
+
+def test_stale_inventory_is_unknown_never_compliant():
+    collected = datetime(2013, 12, 1, 8, 0, tzinfo=UTC)
+    result = evaluate_host(seed(), host("HV01", *SEED_HOTFIXES, "KB2903938", collected_at=collected),
+                           Policy.at(date(2013, 12, 20)))
+    assert result.status is HostStatus.UNKNOWN
+    assert result.reasons == ("inventory collected 2013-12-01, older than max_inventory_age (7 days)",)
+    fresh = evaluate_host(seed(), host("HV01", *SEED_HOTFIXES, "KB2903938",
+                                       collected_at=datetime(2013, 12, 19, tzinfo=UTC)),
+                          Policy.at(date(2013, 12, 20)))
+    assert fresh.status is HostStatus.COMPLIANT
+
+
+def test_2008r2_cluster_node_gets_gum_fix_but_no_hyperv_fixes():
+    result = evaluate_host(seed(), host("CL08", os="ws2008r2", roles=("failover-clustering",)),
+                           Policy.at(date(2013, 12, 20)))
+    assert statuses(result.findings) == {"KB2779069": ("missing", None, None),
+                                         "KB2905412": ("missing", None, None)}
+
+
+def test_hyperv_only_host_is_not_asked_for_cluster_fixes():
+    result = evaluate_host(seed(), host("HV09", os="ws2012", roles=("hyper-v",)), Policy.at(date(2013, 12, 20)))
+    assert sorted(statuses(result.findings)) == ["KB2894485", "KB2902014", "KB2905412"]
+
+
+def test_unknown_roles_are_noted_and_only_role_free_entries_checked():
+    result = evaluate_host(seed(), host("HV09", "KB2905412", roles=None), Policy.at(date(2013, 12, 20)))
+    assert statuses(result.findings) == {"KB2905412": ("installed", None, None)}
+    assert result.notes and "roles unknown" in result.notes[0]
+
+
+def test_rollup_with_unknown_release_date_is_never_deferred_and_says_so():
+    catalogue = Catalogue([CatalogueEntry("KB300001", "rollup, date unknown", kind=Kind.UPDATE_ROLLUP,
+                                          products=("ws2012",), sources=("t",))])
+    result = evaluate_host(catalogue, host("H"), Policy.at(date(2013, 12, 20)))
+    assert result.findings == (Finding("KB300001", Status.MISSING, Kind.UPDATE_ROLLUP, "rollup, date unknown",
+                                       reason="release date of KB300001 unknown: not deferred"),)
+
+
+def test_relation_cycle_does_not_loop():
+    catalogue = Catalogue([
+        CatalogueEntry("KB400001", "a", products=("ws2012",), supersedes=("KB400002",), sources=("t",)),
+        CatalogueEntry("KB400002", "b", products=("ws2012",), supersedes=("KB400001",), sources=("t",)),
+    ])
+    result = evaluate_host(catalogue, host("H", "KB400002"), Policy.at(date(2014, 1, 1)))
+    assert statuses(result.findings) == {"KB400001": ("superseded", "KB400002", None),
+                                         "KB400002": ("installed", None, None)}
+
+
+def test_cluster_difference_lists_nodes_with_and_without_a_kb():
+    inventories = [host("HV01", *SEED_HOTFIXES, cluster="CLU1"),
+                   host("HV02", *SEED_HOTFIXES[1:], cluster="CLU1"),
+                   host("HV03", *SEED_HOTFIXES, cluster="CLU2")]
+    report = evaluate_fleet(seed(), inventories, [], Policy.at(date(2013, 12, 20)), datetime.now(UTC))
+    clu1, clu2 = report.clusters
+    assert (clu1.name, clu1.nodes, clu1.consistent) == ("CLU1", ("HV01", "HV02"), False)
+    assert [(d.kb, d.installed_on, d.missing_on) for d in clu1.differences] == [
+        ("KB2779069", ("HV01",), ("HV02",))]
+    assert (clu2.name, clu2.nodes, clu2.consistent, clu2.differences) == ("CLU2", ("HV03",), True, ())
+
+
+@pytest.mark.parametrize(("as_of", "expected"), [
+    (date(2014, 6, 1), "exemption HV05 KB2779069 matched no finding; remove it if it is no longer needed"),
+    (date(2014, 7, 1), "exemption HV05 KB2779069 expired on 2014-06-30; remove it or extend until"),
+])
+def test_unused_and_expired_exemptions_are_warned(as_of: date, expected: str):
+    exemption = Exemption("HV05", "KB2779069", date(2014, 6, 30), "case")
+    report = evaluate_fleet(seed(), [host("HV01", *SEED_HOTFIXES)], [],
+                            Policy.at(as_of, exemptions=(exemption,)), datetime.now(UTC))
+    assert report.warnings == (expected,)
