@@ -159,7 +159,7 @@ class _Reader:
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise self.fail(key, f"expected {kind.__name__}, got {type(value).__name__} {value!r}")
-        return value  # type: ignore[no-any-return]
+        return value
 
     def strings(self, key: str, default: tuple[str, ...] = (), choices: tuple[str, ...] = ()) -> tuple[str, ...]:
         values = self.get(key, list, list(default))

@@ -69,7 +69,7 @@ def test_broken_catalogue_names_the_entry(body: str, message: str):
 
 
 def test_wrong_format_and_bad_toml_are_catalogue_errors():
-    with pytest.raises(CatalogueError, match="unsupported catalogue format 2"):
+    with pytest.raises(CatalogueError, match=r"unsupported catalogue format 2"):
         parse_catalogue_toml("format = 2\n", "x.toml")
-    with pytest.raises(CatalogueError, match="x.toml: not valid TOML"):
+    with pytest.raises(CatalogueError, match=r"x\.toml: not valid TOML"):
         parse_catalogue_toml("format = \n", "x.toml")

@@ -1,0 +1,174 @@
+"""Command line: argument parsing, dispatch, and the one place errors become messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from scanner import __version__
+from scanner.config import Config, find_config, load_config
+from scanner.errors import ScannerError
+from scanner.models import HostStatus, kb_id
+
+log = logging.getLogger("scanner")
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SCAN_FORMATS = ("table", "json")
+
+
+def _date_arg(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+
+
+def _kb_arg(text: str) -> str:
+    try:
+        return kb_id(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kbscan", description="Hotfix/KB compliance scanner for "
+                                     "Windows Server Hyper-V and Failover Clustering fleets.")
+    parser.add_argument("--version", action="version", version=f"kbscan {__version__}")
+    parser.add_argument("--config", metavar="FILE", help="config file (default: $KBSCAN_CONFIG, "
+                        "then /etc/kbscan/config.toml, then built-in defaults)")
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)")
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    scan = commands.add_parser("scan", help="scan inventories against the catalogue and print a report")
+    scan.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                      help="inventory files or folders (default: config inventory.paths)")
+    scan.add_argument("--at", type=_date_arg, metavar="YYYY-MM-DD", help="evaluate as of this date")
+    scan.add_argument("--format", choices=SCAN_FORMATS, default="table")
+    scan.add_argument("--output", type=Path, metavar="FILE", help="write the report here instead of stdout")
+
+    catalogue = commands.add_parser("catalogue", help="show, refresh or import the KB catalogue")
+    cat_commands = catalogue.add_subparsers(dest="catalogue_command", required=True, metavar="ACTION")
+    listing = cat_commands.add_parser("list", help="list the catalogue entries")
+    listing.add_argument("--format", choices=("table", "json"), default="table")
+    show = cat_commands.add_parser("show", help="show one entry with every fact's source")
+    show.add_argument("kb", type=_kb_arg, metavar="KBID")
+    cat_commands.add_parser("refresh", help="scrape every configured source into the database")
+    importing = cat_commands.add_parser("import", help="add a list file (Get-WindowsHotfixes XML, kbscan JSON)")
+    importing.add_argument("file", type=Path, metavar="FILE")
+    diff = cat_commands.add_parser("diff", help="what changed in the catalogue")
+    diff.add_argument("--since", type=_date_arg, metavar="YYYY-MM-DD")
+
+    inventory = commands.add_parser("inventory", help="show what kbscan read from inventory files")
+    inventory.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    inventory.add_argument("--format", choices=("table", "json"), default="table")
+
+    check = commands.add_parser("check", help="Nagios/Icinga plugin for one host")
+    check.add_argument("host", metavar="HOST")
+    check.add_argument("--at", type=_date_arg, metavar="YYYY-MM-DD")
+
+    commands.add_parser("daemon", help="run the scheduler until SIGTERM")
+    commands.add_parser("status", help="last refresh/scan, per-source health, catalogue age")
+    return parser
+
+
+def _write(text: str, output: Path | None, out: TextIO) -> None:
+    if output is None:
+        out.write(text)
+        return
+    from scanner.files import write_atomic
+
+    write_atomic(output, text)
+    log.info("report written to %s", output)
+
+
+def _cmd_scan(args: argparse.Namespace, config: Config, out: TextIO) -> int:
+    from scanner.pipeline import run_scan
+    from scanner.reports import render
+
+    paths = args.paths or list(config.inventory.paths)
+    if not paths:
+        raise ScannerError("no inventory paths: name files or folders (kbscan scan DIR) "
+                           "or set [inventory] paths in the config")
+    report = run_scan(config, paths, as_of=args.at)
+    _write(render(report, args.format), args.output, out)
+    if report.hosts and all(h.status is HostStatus.COMPLIANT for h in report.hosts):
+        return EXIT_OK
+    if not report.hosts:
+        log.warning("no host could be read from %s", ", ".join(map(str, paths)))
+    return EXIT_FINDINGS
+
+
+def _cmd_catalogue(args: argparse.Namespace, config: Config, out: TextIO) -> int:
+    from scanner.pipeline import load_catalogue
+    from scanner.reports import catalogue as listing
+
+    action = args.catalogue_command
+    if action in ("list", "show"):
+        catalogue = load_catalogue(config)
+        if action == "list":
+            out.write(listing.render_list(catalogue, args.format))
+            return EXIT_OK
+        entry = catalogue.get(args.kb)
+        if entry is None:
+            raise ScannerError(f"{args.kb} is not in the catalogue ({catalogue.info.origin}, "
+                               f"{len(catalogue)} entries); try 'kbscan catalogue refresh'")
+        out.write(listing.render_entry(entry, catalogue))
+        return EXIT_OK
+    raise ScannerError(f"'kbscan catalogue {action}' is not available in this version")
+
+
+def _cmd_inventory(args: argparse.Namespace, config: Config, out: TextIO) -> int:
+    from scanner import inventory
+    from scanner.reports import catalogue as listing
+
+    found, errors = inventory.read_paths(args.paths, max_bytes=config.inventory.max_bytes)
+    out.write(listing.render_inventory(found, errors, args.format))
+    return EXIT_FINDINGS if errors or not found else EXIT_OK
+
+
+def _cmd_unavailable(args: argparse.Namespace, config: Config, out: TextIO) -> int:
+    raise ScannerError(f"'kbscan {args.command}' is not available in this version")
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace, Config, TextIO], int]] = {
+    "scan": _cmd_scan,
+    "catalogue": _cmd_catalogue,
+    "inventory": _cmd_inventory,
+    "check": _cmd_unavailable,
+    "daemon": _cmd_unavailable,
+    "status": _cmd_unavailable,
+}
+
+
+def setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(level=level, format="kbscan: %(levelname)s: %(message)s", stream=sys.stderr,
+                        force=True)
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse exits 2 on usage errors and 0 for --help/--version
+        return int(e.code or 0)
+    setup_logging(args.verbose, args.quiet)
+    out = out or sys.stdout
+    try:
+        config = load_config(find_config(args.config))
+        return HANDLERS[args.command](args, config, out)
+    except ScannerError as e:
+        print(f"kbscan: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("kbscan: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,68 @@
+"""Pure: one HostInventory per host (duplicates merged, with a warning) and [[hosts]] facts filled in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from scanner.config import HostGroup
+from scanner.models import HostInventory, InstalledUpdate, kb_sort_key
+
+_OLDEST = datetime.min.replace(tzinfo=UTC)
+
+
+def apply_host_groups(inventory: HostInventory, groups: Sequence[HostGroup]) -> HostInventory:
+    """Fill os, roles and cluster the file did not give from the first matching group, per key."""
+    os_value, roles, cluster = inventory.os, inventory.roles, inventory.cluster
+    for group in groups:
+        if not group.matches(inventory.host):
+            continue
+        if os_value is None and group.os is not None:
+            os_value = group.os
+        if roles is None and group.roles is not None:
+            roles = group.roles
+        if cluster is None and group.cluster is not None:
+            cluster = group.cluster
+    if (os_value, roles, cluster) == (inventory.os, inventory.roles, inventory.cluster):
+        return inventory
+    return replace(inventory, os=os_value, roles=roles, cluster=cluster)
+
+
+def _merge(group: list[HostInventory]) -> HostInventory:
+    """The newest file (by collected_at, then path) leads; facts it lacks and all KBs come from all."""
+    ordered = sorted(group, key=lambda inv: (inv.collected_at or _OLDEST, inv.path), reverse=True)
+    lead = ordered[0]
+    updates: dict[str, InstalledUpdate] = {}
+    for inventory in reversed(ordered):
+        for update in inventory.updates:
+            if update.kb not in updates or update.installed_on is not None:
+                updates[update.kb] = update
+    def first(key: str) -> Any:
+        return next((getattr(inv, key) for inv in ordered if getattr(inv, key) is not None), None)
+
+    return replace(lead, updates=tuple(sorted(updates.values(), key=lambda u: kb_sort_key(u.kb))),
+                   os=first("os"), os_caption=first("os_caption"), os_version=first("os_version"),
+                   roles=first("roles"), cluster=first("cluster"), collected_at=first("collected_at"))
+
+
+def combine(inventories: Sequence[HostInventory],
+            groups: Sequence[HostGroup] = ()) -> tuple[list[HostInventory], list[str]]:
+    """One inventory per host name, plus a warning for each host seen in more than one file."""
+    by_host: dict[str, list[HostInventory]] = {}
+    for inventory in inventories:
+        by_host.setdefault(inventory.host, []).append(inventory)
+    combined: list[HostInventory] = []
+    warnings: list[str] = []
+    for host in sorted(by_host):
+        group = by_host[host]
+        if len(group) > 1:
+            paths = ", ".join(sorted({inv.path for inv in group}))
+            warnings.append(f"host {host} appears in {len(group)} inventories ({paths}); "
+                            "reported once, with the newest file's facts and every KB listed")
+            inventory = _merge(group)
+        else:
+            inventory = group[0]
+        combined.append(apply_host_groups(inventory, groups))
+    return combined, warnings

@@ -1,0 +1,69 @@
+"""The scan pipeline the CLI and the daemon share: catalogue -> inventories -> evaluate -> Report."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from scanner import inventory
+from scanner.catalogue import Catalogue
+from scanner.config import Config
+from scanner.embedded import load_embedded
+from scanner.evaluate import Policy, evaluate_fleet
+from scanner.fleet import combine
+from scanner.models import CatalogueInfo, HostInventory, InventoryError, Report
+
+log = logging.getLogger(__name__)
+
+
+def embedded_catalogue() -> Catalogue:
+    entries, _ = load_embedded()
+    return Catalogue(entries, CatalogueInfo(origin="embedded", entries=len(entries)))
+
+
+def load_catalogue(config: Config) -> Catalogue:
+    """The stored catalogue when `state_dir` holds one, else the embedded one (works offline)."""
+    if config.database.exists():
+        from scanner.store.catalogue import load_catalogue as load_stored
+        from scanner.store.db import open_database
+
+        db = open_database(config.database, readonly=True)
+        try:
+            stored = load_stored(db)
+        finally:
+            db.conn.close()
+        if stored is not None:
+            return stored
+        log.info("%s holds no catalogue yet; using the embedded one", config.database)
+    return embedded_catalogue()
+
+
+def policy_for(config: Config, as_of: date | None, now: datetime | None = None) -> Policy:
+    """`--at DATE` puts the clock at the end of that day; without it, today and now (UTC)."""
+    kwargs = {"deferral": config.deferral, "exemptions": config.exemptions,
+              "max_inventory_age": config.max_inventory_age}
+    if as_of is not None:
+        return Policy.at(as_of, **kwargs)
+    now = now or datetime.now(UTC)
+    return Policy(as_of=now.date(), now=now, **kwargs)  # type: ignore[arg-type]
+
+
+def read_inventories(config: Config, paths: Sequence[Path],
+                     progress: Callable[[int, int], None] | None = None,
+                     ) -> tuple[list[HostInventory], list[InventoryError], list[str]]:
+    """Read every file, merge hosts seen twice and fill facts from [[hosts]] groups."""
+    found, errors = inventory.read_paths(paths, max_bytes=config.inventory.max_bytes, progress=progress)
+    combined, warnings = combine(found, config.hosts)
+    return combined, errors, warnings
+
+
+def run_scan(config: Config, paths: Sequence[Path], as_of: date | None = None,
+             catalogue: Catalogue | None = None,
+             progress: Callable[[int, int], None] | None = None) -> Report:
+    generated_at = datetime.now(UTC)
+    policy = policy_for(config, as_of, generated_at)
+    catalogue = catalogue or load_catalogue(config)
+    hosts, errors, warnings = read_inventories(config, paths, progress)
+    return evaluate_fleet(catalogue, hosts, errors, policy, generated_at, warnings)

@@ -1,0 +1,84 @@
+"""Listings for people and scripts: catalogue entries (`catalogue list/show`) and parsed inventories."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from scanner.catalogue import Catalogue
+from scanner.models import CatalogueEntry, HostInventory, InventoryError
+
+_FACTS = ("title", "kind", "released", "products", "roles", "supersedes", "included_in",
+          "standalone", "download")
+
+
+def entry_data(entry: CatalogueEntry) -> dict[str, Any]:
+    return {
+        "kb": entry.kb, "title": entry.title, "kind": str(entry.kind),
+        "released": entry.released.isoformat() if entry.released else None,
+        "products": list(entry.products), "roles": list(entry.roles),
+        "supersedes": list(entry.supersedes), "included_in": list(entry.included_in),
+        "standalone": entry.standalone, "download": list(entry.download),
+        "sources": list(entry.sources),
+        "provenance": {fact: list(entry.provenance.get(fact, entry.sources)) for fact in _FACTS},
+        "notes": entry.notes,
+    }
+
+
+def render_list(catalogue: Catalogue, fmt: str) -> str:
+    entries = list(catalogue.entries.values())
+    if fmt == "json":
+        return json.dumps([entry_data(e) for e in entries], indent=2, ensure_ascii=False) + "\n"
+    rows = [("KB", "KIND", "RELEASED", "PRODUCTS", "ROLES", "TITLE")]
+    for e in entries:
+        rows.append((e.kb, str(e.kind), e.released.isoformat() if e.released else "-",
+                     ",".join(e.products), ",".join(e.roles) or "any", e.title))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines = ["  ".join([*(c.ljust(w) for c, w in zip(r[:5], widths, strict=True)), r[5]]) for r in rows]
+    info = catalogue.info
+    lines.append(f"{len(entries)} entries ({info.origin} catalogue)")
+    return "\n".join(lines) + "\n"
+
+
+def render_entry(entry: CatalogueEntry, catalogue: Catalogue) -> str:
+    data = entry_data(entry)
+    lines = [f"{entry.kb}: {entry.title}"]
+    for fact in _FACTS[1:]:
+        value = data[fact]
+        shown = ", ".join(value) if isinstance(value, list) else str(value)
+        lines.append(f"  {fact + ':':<13} {shown or '-':<40} [{', '.join(data['provenance'][fact])}]")
+    contained = catalogue.contains(entry.kb)
+    if contained:
+        lines.append(f"  {'contains:':<13} {', '.join(contained)}")
+    covers = catalogue.covers(entry.kb)
+    if covers:
+        lines.append(f"  {'covered by:':<13} " + ", ".join(f"{c.kb} ({c.status})" for c in covers))
+    if entry.notes:
+        lines.append(f"  {'notes:':<13} {entry.notes}")
+    return "\n".join(lines) + "\n"
+
+
+def inventory_data(inv: HostInventory) -> dict[str, Any]:
+    return {
+        "host": inv.host, "os": inv.os, "os_caption": inv.os_caption, "os_version": inv.os_version,
+        "roles": list(inv.roles) if inv.roles is not None else None, "cluster": inv.cluster,
+        "collected_at": inv.collected_at.isoformat() if inv.collected_at else None,
+        "format": inv.format, "path": inv.path,
+        "updates": [{"kb": u.kb, "installed_on": u.installed_on.isoformat() if u.installed_on else None}
+                    for u in inv.updates],
+    }
+
+
+def render_inventory(found: Sequence[HostInventory], errors: Sequence[InventoryError], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([inventory_data(i) for i in found], indent=2, ensure_ascii=False) + "\n"
+    lines = []
+    for inv in found:
+        roles = ",".join(inv.roles) if inv.roles is not None else "unknown"
+        lines.append(f"{inv.host}  {inv.format}  os={inv.os or '?'} ({inv.os_caption or '-'}, "
+                     f"{inv.os_version or '-'})  roles={roles}  cluster={inv.cluster or '-'}  "
+                     f"updates={len(inv.updates)}  {inv.path}")
+        lines.append("    " + " ".join(u.kb for u in inv.updates))
+    lines += [f"error: {e.path}: {e.error}" for e in errors]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,84 @@
+"""The JSON report (DESIGN.md section 7, schema version 1) as plain data and as text."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from scanner.models import (
+    CatalogueInfo,
+    ClusterResult,
+    Finding,
+    HostResult,
+    HostStatus,
+    Report,
+    SourceHealth,
+)
+
+SCHEMA_VERSION = 1
+
+
+def _date(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _time(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def source_data(source: SourceHealth) -> dict[str, Any]:
+    return {"name": source.name, "url": source.url, "state": source.state,
+            "checked_at": _time(source.checked_at), "http_status": source.http_status,
+            "entries": source.entries, "message": source.message}
+
+
+def catalogue_data(info: CatalogueInfo) -> dict[str, Any]:
+    return {"origin": info.origin, "entries": info.entries, "refreshed_at": _time(info.refreshed_at),
+            "sources": [source_data(s) for s in info.sources]}
+
+
+def finding_data(finding: Finding) -> dict[str, Any]:
+    return {"kb": finding.kb, "status": str(finding.status), "kind": str(finding.kind),
+            "title": finding.title, "via": finding.via, "due": _date(finding.due),
+            "reason": finding.reason, "until": _date(finding.until), "download": list(finding.download)}
+
+
+def host_data(host: HostResult) -> dict[str, Any]:
+    inventory = host.inventory
+    return {
+        "host": host.host, "status": str(host.status), "os": host.os, "roles": list(host.roles),
+        "cluster": host.cluster, "reasons": list(host.reasons), "notes": list(host.notes),
+        "inventory": {"path": inventory.path, "format": inventory.format,
+                      "collected_at": _time(inventory.collected_at),
+                      "os_caption": inventory.os_caption, "os_version": inventory.os_version,
+                      "updates": len(inventory.updates)},
+        "findings": [finding_data(f) for f in host.findings],
+    }
+
+
+def cluster_data(cluster: ClusterResult) -> dict[str, Any]:
+    return {"name": cluster.name, "nodes": list(cluster.nodes), "consistent": cluster.consistent,
+            "differences": [{"kb": d.kb, "installed_on": list(d.installed_on), "missing_on": list(d.missing_on)}
+                            for d in cluster.differences]}
+
+
+def report_data(report: Report) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": _time(report.generated_at),
+        "as_of": report.as_of.isoformat(),
+        "catalogue": catalogue_data(report.catalogue),
+        "summary": {"hosts": len(report.hosts),
+                    **{str(s): report.hosts_with(s) for s in HostStatus}},
+        "hosts": [host_data(h) for h in report.hosts],
+        "clusters": [cluster_data(c) for c in report.clusters],
+        "errors": [{"path": e.path, "error": e.error} for e in report.errors],
+        "warnings": list(report.warnings),
+    }
+
+
+def render(report: Report) -> str:
+    return json.dumps(report_data(report), indent=2, ensure_ascii=False) + "\n"

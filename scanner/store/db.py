@@ -1,0 +1,36 @@
+"""Opening the state database: WAL, busy timeout, read-only mode and per-area schema setup."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+
+from scanner.errors import StoreError
+
+# Each area of the store (catalogue, history, ...) registers a function that creates its tables.
+SCHEMA_SETUP: list[Callable[[sqlite_utils.Database], None]] = []
+BUSY_TIMEOUT_MS = 30_000
+
+
+def open_database(path: Path, *, readonly: bool = False) -> sqlite_utils.Database:
+    """A sqlite-utils Database in WAL mode; read-only opens never create or change the file."""
+    try:
+        if readonly:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db = sqlite_utils.Database(conn)
+        if not readonly:
+            db.enable_wal()
+            conn.execute("PRAGMA synchronous = NORMAL")
+            for setup in SCHEMA_SETUP:
+                setup(db)
+        return db
+    except (sqlite3.Error, OSError) as e:
+        raise StoreError(f"{path}: cannot open the state database: {e}; check state_dir and its "
+                         "permissions, or move a damaged file aside") from e

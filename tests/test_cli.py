@@ -1,0 +1,144 @@
+"""The `kbscan` command end to end on the example fleet: output, exit codes, and error messages."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scanner.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples" / "inventory"
+EXAMPLE_CONFIG = REPO / "examples" / "config.toml"
+
+
+def run(*argv: str, cwd: Path = REPO) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _repo_cwd(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    monkeypatch.delenv("KBSCAN_CONFIG", raising=False)
+
+
+def scan_json(*extra: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    code, text = run("--config", str(EXAMPLE_CONFIG), "scan", "--format", "json", *extra)
+    return code, json.loads(text)
+
+
+def test_example_fleet_on_2013_12_20():
+    code, report = scan_json("--at", "2013-12-20")
+    assert code == 1
+    assert report["summary"] == {"hosts": 5, "compliant": 3, "noncompliant": 1, "unknown": 1}
+    hosts = {h["host"]: h for h in report["hosts"]}
+    assert {name: h["status"] for name, h in hosts.items()} == {
+        "CL08-01": "compliant", "HV01": "compliant", "HV02": "noncompliant", "HV05": "compliant",
+        "HYPERV-LAB": "unknown"}
+    hv01 = {f["kb"]: (f["status"], f["via"], f["due"]) for f in hosts["HV01"]["findings"]}
+    assert hv01["KB2898774"] == ("deferred", "KB2903938", "2014-01-10")
+    hv02 = {f["kb"]: (f["status"], f["via"]) for f in hosts["HV02"]["findings"]}
+    assert hv02["KB2898774"] == ("included", "KB2903938")
+    assert hv02["KB2908415"] == ("missing", None)
+    assert hosts["HV02"]["inventory"]["format"] == "systeminfo"
+    hv05 = {f["kb"]: f for f in hosts["HV05"]["findings"]}
+    assert (hv05["KB2779069"]["status"], hv05["KB2779069"]["until"]) == ("exempt", "2014-06-30")
+    assert [f["kb"] for f in hosts["CL08-01"]["findings"]] == ["KB2779069", "KB2905412"]
+    assert hosts["HYPERV-LAB"]["reasons"][0].startswith("product unknown")
+    assert [e["path"] for e in report["errors"]] == [str(Path("examples/inventory/HV03-broken.json"))]
+    clu1 = next(c for c in report["clusters"] if c["name"] == "CLU1")
+    assert clu1["nodes"] == ["HV01", "HV02"]
+    assert {"kb": "KB2908415", "installed_on": ["HV01"], "missing_on": ["HV02"]} in clu1["differences"]
+
+
+def test_on_the_due_date_the_rollup_fix_is_missing():
+    code, report = scan_json("--at", "2014-01-10")
+    hv01 = {f["kb"]: f["status"] for h in report["hosts"] if h["host"] == "HV01" for f in h["findings"]}
+    assert hv01["KB2898774"] == "missing"
+    assert code == 1
+
+
+def test_compliant_fleet_exits_0(tmp_path: Path):
+    (tmp_path / "hv01.json").write_bytes((EXAMPLES / "HV01.json").read_bytes())
+    code, text = run("scan", str(tmp_path), "--at", "2013-12-20")
+    assert code == 0
+    assert "HV01  compliant" in text
+
+
+def test_table_output_lists_hosts_then_actions():
+    code, text = run("--config", str(EXAMPLE_CONFIG), "scan", "--at", "2013-12-20")
+    assert code == 1
+    assert "5 hosts: 3 compliant, 1 noncompliant, 1 unknown" in text
+    assert "HV02  KB2908415  missing" in text
+    assert "Unreadable inventories:" in text
+
+
+def test_output_file_is_written(tmp_path: Path):
+    target = tmp_path / "out" / "report.json"
+    code, text = run("--config", str(EXAMPLE_CONFIG), "scan", "--at", "2013-12-20", "--format", "json",
+                     "--output", str(target))
+    assert (code, text) == (1, "")
+    assert json.loads(target.read_text())["schema_version"] == 1
+
+
+def test_catalogue_list_json_has_the_seven_entries():
+    code, text = run("catalogue", "list", "--format", "json")
+    entries = json.loads(text)
+    assert code == 0
+    assert [e["kb"] for e in entries] == ["KB2779069", "KB2894485", "KB2898774", "KB2902014", "KB2903938",
+                                          "KB2905412", "KB2908415"]
+    for entry in entries:
+        assert {"kb", "title", "kind", "released", "products", "roles", "supersedes", "included_in",
+                "sources"} <= set(entry)
+    rollup_fix = next(e for e in entries if e["kb"] == "KB2898774")
+    assert (rollup_fix["included_in"], rollup_fix["released"]) == (["KB2903938"], "2013-12-10")
+
+
+def test_catalogue_show_gives_facts_and_sources():
+    code, text = run("catalogue", "show", "2898774")
+    assert code == 0
+    assert text.startswith("KB2898774: Data loss occurs on a SCSI disk")
+    assert "covered by:    KB2903938 (included)" in text
+
+
+def test_unknown_kb_and_bad_usage_exit_2(capsys: pytest.CaptureFixture[str]):
+    assert run("catalogue", "show", "KB1")[0] == 2
+    assert run("catalogue", "show", "KB1234567")[0] == 2
+    assert "not in the catalogue" in capsys.readouterr().err
+    assert run("scan", "--at", "20.12.2013")[0] == 2
+    assert run("nonsense")[0] == 2
+
+
+def test_config_error_exits_2_and_names_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    config = tmp_path / "bad.toml"
+    config.write_text('[deferral]\nperiod = "soon"\n')
+    assert run("--config", str(config), "scan", str(EXAMPLES))[0] == 2
+    assert f"kbscan: error: {config}: at 'deferral.period': not a duration" in capsys.readouterr().err
+
+
+def test_scan_without_paths_or_config_paths_is_a_usage_error(capsys: pytest.CaptureFixture[str]):
+    assert run("scan")[0] == 2
+    assert "no inventory paths" in capsys.readouterr().err
+
+
+def test_inventory_command_lists_what_was_read():
+    code, text = run("inventory", str(EXAMPLES / "HV02-systeminfo.txt"), "--format", "json")
+    hosts = json.loads(text)
+    assert code == 0
+    assert [(h["host"], h["os"], h["format"]) for h in hosts] == [("HV02", "ws2012", "systeminfo")]
+    assert [u["kb"] for u in hosts[0]["updates"]] == ["KB2779069", "KB2894485", "KB2902014", "KB2903938",
+                                                      "KB2905412"]
+
+
+def test_python_dash_m_scanner_runs_the_same_cli():
+    done = subprocess.run([sys.executable, "-m", "scanner", "catalogue", "list"], capture_output=True,
+                          text=True, cwd=REPO, check=False)
+    assert done.returncode == 0
+    assert "7 entries (embedded catalogue)" in done.stdout

@@ -1,0 +1,40 @@
+"""Combining inventories: duplicates become one host with a warning; [[hosts]] facts fill gaps."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from scanner.config import HostGroup
+from scanner.fleet import apply_host_groups, combine
+from scanner.models import HostInventory, InstalledUpdate
+
+
+def inv(host: str, path: str, *kbs: str, **facts: object) -> HostInventory:
+    return HostInventory(host=host, path=path, format="test",
+                         updates=tuple(InstalledUpdate(kb) for kb in kbs), **facts)  # type: ignore[arg-type]
+
+
+def test_host_groups_fill_only_missing_facts_first_match_per_key():
+    groups = (HostGroup("HV0*", cluster="CLU1"), HostGroup("HV*", os="ws2012", roles=("hyper-v",),
+                                                           cluster="OTHER"))
+    filled = apply_host_groups(inv("HV01", "a", os=None), groups)
+    assert (filled.os, filled.roles, filled.cluster) == ("ws2012", ("hyper-v",), "CLU1")
+    own = apply_host_groups(inv("HV01", "a", os="ws2012r2", roles=(), cluster="C9"), groups)
+    assert (own.os, own.roles, own.cluster) == ("ws2012r2", (), "C9")
+    assert apply_host_groups(inv("CL01", "a"), groups) == inv("CL01", "a")
+
+
+def test_host_in_two_files_is_reported_once_with_a_warning():
+    older = inv("HV01", "a.txt", "KB2779069", os="ws2012", os_caption="Microsoft Windows Server 2012",
+                collected_at=datetime(2013, 12, 1, tzinfo=UTC))
+    newer = InstalledUpdate("KB2903938", date(2013, 12, 11))
+    newest = HostInventory(host="HV01", path="b.json", format="kbscan-json", updates=(newer,),
+                           roles=("hyper-v",), collected_at=datetime(2013, 12, 19, tzinfo=UTC))
+    combined, warnings = combine([older, newest, inv("HV02", "c.txt")])
+    assert [h.host for h in combined] == ["HV01", "HV02"]
+    merged = combined[0]
+    assert (merged.path, merged.format, merged.os, merged.roles) == ("b.json", "kbscan-json", "ws2012", ("hyper-v",))
+    assert merged.updates == (InstalledUpdate("KB2779069"), newer)
+    assert merged.collected_at == datetime(2013, 12, 19, tzinfo=UTC)
+    assert warnings == ["host HV01 appears in 2 inventories (a.txt, b.json); reported once, with the "
+                        "newest file's facts and every KB listed"]
