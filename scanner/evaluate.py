@@ -147,11 +147,11 @@ class Evaluator:
                     best[i] = rank
                     findings[i] = finding
         for exemption in self._exemptions:
-            i = plan.index.get(exemption.kb)
-            if (i is not None and i not in best and findings[i].status is not Status.EXEMPT
+            at = plan.index.get(exemption.kb)
+            if (at is not None and at not in best and findings[at].status is not Status.EXEMPT
                     and exemption.covers(host, exemption.kb)):
-                entry = plan.entries[i]
-                findings[i] = Finding(entry.kb, Status.EXEMPT, entry.kind, entry.title,
+                entry = plan.entries[at]
+                findings[at] = Finding(entry.kb, Status.EXEMPT, entry.kind, entry.title,
                                       reason=exemption.reason, until=exemption.until)
         return tuple(findings)
 
