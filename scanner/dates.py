@@ -50,7 +50,10 @@ def parse_date(text: str | None, *, day_first: bool = False) -> date | None:
             return _safe_date(year, second, first)
         return _safe_date(year, first, second)
     if match := _MS_DATE.match(value):
-        return datetime.fromtimestamp(int(match[1]) / 1000, tz=UTC).date()
+        try:
+            return datetime.fromtimestamp(int(match[1]) / 1000, tz=UTC).date()
+        except (ValueError, OverflowError, OSError):  # out of datetime's range: unrecognised, not a crash
+            return None
     if _FILETIME.match(value):
         return filetime_to_date(value)
     if match := _LONG_MDY.match(value):

@@ -1,0 +1,104 @@
+"""The disk side of inventories: expand folders, enforce the size cap, read files into hosts + errors."""
+
+from __future__ import annotations
+
+import logging
+import pathlib
+from collections.abc import Callable, Sequence
+
+from scanner.errors import InventoryReadError
+from scanner.models import HostInventory, InventoryError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+_SKIPPED_SUFFIXES = (".md", ".tmp", ".partial")
+
+
+def _skipped(path: pathlib.Path, root: pathlib.Path) -> bool:
+    """Hidden files and folders, documentation, and files a writer has not finished (*.tmp, *.partial)."""
+    relative = path.relative_to(root)
+    if any(part.startswith(".") for part in relative.parts):
+        return True
+    name = path.name.lower()
+    return name.endswith(_SKIPPED_SUFFIXES) or name.startswith(("readme", "~$"))
+
+
+def iter_files(paths: Sequence[pathlib.Path]) -> list[pathlib.Path]:
+    """Folders expanded recursively (sorted, hidden files, *.md and README skipped); files and missing
+    paths kept as given, so read_paths can report a missing one. Duplicates are dropped."""
+    result: list[pathlib.Path] = []
+    seen: set[pathlib.Path] = set()
+    for path in paths:
+        found = (sorted(item for item in path.rglob("*") if item.is_file() and not _skipped(item, path))
+                 if path.is_dir() else [path])
+        for item in found:
+            key = item.absolute()
+            if key not in seen:
+                seen.add(key)
+                result.append(item)
+    return result
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def read_file(path: pathlib.Path, *, max_bytes: int = DEFAULT_MAX_BYTES
+              ) -> tuple[list[HostInventory], list[InventoryError]]:
+    """Reads one file (size cap checked BEFORE reading the whole file), never raises for a bad file."""
+    from scanner.inventory import parse_bytes  # the package imports this module
+
+    name = str(path)
+    cap = f"{max_bytes / 1024 / 1024:g} MB"
+    too_big = f"over the {cap} inventory cap; raise [inventory] max_bytes or split the file"
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return [], [InventoryError(name, f"{name}: file is {_megabytes(size)}, {too_big}")]
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        return [], [InventoryError(name, f"{name}: no such file or folder; check the inventory paths")]
+    except IsADirectoryError:
+        return [], [InventoryError(name, f"{name}: is a folder; pass it to read_paths to read its files")]
+    except OSError as error:
+        return [], [InventoryError(name, f"{name}: cannot be read ({error.strerror or error}); check "
+                                   "that kbscan may read it")]
+    if len(data) > max_bytes:
+        return [], [InventoryError(name, f"{name}: file grew past {cap} while being read, {too_big}")]
+    try:
+        return parse_bytes(data, name), []
+    except InventoryReadError as error:
+        logger.warning("%s", error)
+        return [], [InventoryError(name, str(error))]
+
+
+def read_paths(
+    paths: Sequence[pathlib.Path], *, max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[HostInventory], list[InventoryError]]:
+    """Every host in every file under `paths`; each unreadable file or missing path is one error.
+
+    `progress(done, total)` is called after each file.
+    """
+    hosts: list[HostInventory] = []
+    errors: list[InventoryError] = []
+    expanded: list[pathlib.Path] = []
+    for path in paths:
+        if not path.exists():
+            errors.append(InventoryError(str(path), f"{path}: no such file or folder; check "
+                                         "[inventory] paths or the command line"))
+            continue
+        found = iter_files([path])
+        if not found:
+            errors.append(InventoryError(str(path), f"{path}: the folder holds no inventory files"))
+        expanded.extend(found)
+    expanded = iter_files(expanded)  # drops a file named twice
+    for done, path in enumerate(expanded, 1):
+        found_hosts, found_errors = read_file(path, max_bytes=max_bytes)
+        hosts.extend(found_hosts)
+        errors.extend(found_errors)
+        if progress is not None:
+            progress(done, len(expanded))
+    return hosts, errors

@@ -1,0 +1,66 @@
+"""`systeminfo /fo csv` output: a localized header row (maybe repeated) and one row per host."""
+
+from __future__ import annotations
+
+import re
+
+from scanner.inventory.interface import Reader
+from scanner.inventory.languages import LABELS, Field, normalise_label
+from scanner.inventory.systeminfo import CAPTION, VERSION, hotfix_updates
+from scanner.inventory.tables import read_csv
+from scanner.inventory.values import make_host
+from scanner.models import HostInventory
+
+_SNIFF_ENTRY = re.compile(r',\[\d{2,}\]: ')
+_ENTRY = re.compile(r"^\s*\[\d+\]:[ \t]*(\S*)")
+_KB_ENTRY = re.compile(r",\s*\[\d+\]:[ \t]*KB\d", re.IGNORECASE)
+
+
+def _is_header(row: list[str]) -> bool:
+    return not any(VERSION.match(cell) or "]:" in cell for cell in row)
+
+
+class SysteminfoCsvReader(Reader):
+    name = "systeminfo-csv"
+    command = "systeminfo /fo csv > %COMPUTERNAME%.csv"
+
+    def sniff(self, head: str) -> bool:
+        first = head.split("\n", 1)[0]
+        if not first.startswith('"') or first.count('","') < 10:
+            return False
+        cell = first[1:first.find('"', 1)]
+        return LABELS.get(normalise_label(cell)) is Field.HOST or bool(_SNIFF_ENTRY.search(head))
+
+    def parse(self, text: str, path: str, *, day_first: bool | None = None) -> list[HostInventory]:
+        rows = read_csv(self, text.splitlines(), path)
+        columns: dict[Field, int] = {}
+        header: list[str] | None = None
+        if rows and _is_header(rows[0]):
+            header = rows[0]
+            for index, label in enumerate(header):
+                kind = LABELS.get(normalise_label(label))
+                if kind is not None:
+                    columns.setdefault(kind, index)
+        hosts = [self._host(row, columns, path) for row in rows
+                 if row is not header and not (header and row == header)]
+        if not hosts:
+            raise self.fail(path, "the CSV has a header but no host rows; the file looks truncated")
+        return hosts
+
+    def _host(self, row: list[str], columns: dict[Field, int], path: str) -> HostInventory:
+        def known(kind: Field) -> str | None:
+            return row[columns[kind]] if kind in columns else None
+
+        host = known(Field.HOST) or row[0]
+        caption = known(Field.OS_NAME) or next((cell for cell in row if CAPTION.match(cell)), None)
+        version = known(Field.OS_VERSION) or next((cell for cell in row if VERSION.match(cell)), None)
+        cell = known(Field.HOTFIXES)
+        if cell is None:
+            cell = next((value for value in row if _KB_ENTRY.search(value)), None)
+        if cell is None:
+            raise self.fail(path, f"host {host or '?'} has no hotfix column; export the "
+                            "complete systeminfo /fo csv output")
+        parts = cell.split(",")
+        entries = [match[1] for part in parts[1:] if (match := _ENTRY.match(part))]
+        updates = hotfix_updates(self, path, host, parts[0], entries)
+        return make_host(host, path, self.name, updates, caption=caption, version=version)
