@@ -105,7 +105,7 @@ def test_catalogue_show_gives_facts_and_sources():
     code, text = run("catalogue", "show", "2898774")
     assert code == 0
     assert text.startswith("KB2898774: Data loss occurs on a SCSI disk")
-    assert "covered by:    KB2903938 (included)" in text
+    assert "  covered by:   KB2903938 (included)\n" in text
 
 
 def test_unknown_kb_and_bad_usage_exit_2(capsys: pytest.CaptureFixture[str]):
