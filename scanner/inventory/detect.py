@@ -7,6 +7,7 @@ A new format is one module and one line in READERS.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 
@@ -51,6 +52,12 @@ def detect(text: str, path: str) -> Reader:
         if reader.sniff(head):
             logger.debug("%s: detected %s", path, reader.name)
             return reader
+    if head[:1] in ("{", "["):
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as error:
+            raise fail(path, f"the JSON is cut off or damaged at line {error.lineno} column {error.colno} "
+                       f"({error.msg}); copy or collect the file again") from error
     first_line = head.split("\n", 1)[0].strip()[:60]
     raise fail(
         path,

@@ -40,6 +40,12 @@ def iter_files(paths: Sequence[pathlib.Path]) -> list[pathlib.Path]:
     return result
 
 
+def _error(path: str, message: str) -> InventoryError:
+    """An `errors` entry: the path in its own field, so the message does not repeat it."""
+    prefix = f"{path}: "
+    return InventoryError(path, message[len(prefix):] if message.startswith(prefix) else message)
+
+
 def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
@@ -55,23 +61,23 @@ def read_file(path: pathlib.Path, *, max_bytes: int = DEFAULT_MAX_BYTES
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return [], [InventoryError(name, f"{name}: file is {_megabytes(size)}, {too_big}")]
+            return [], [_error(name, f"file is {_megabytes(size)}, {too_big}")]
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        return [], [InventoryError(name, f"{name}: no such file or folder; check the inventory paths")]
+        return [], [_error(name, "no such file or folder; check the inventory paths")]
     except IsADirectoryError:
-        return [], [InventoryError(name, f"{name}: is a folder; pass it to read_paths to read its files")]
+        return [], [_error(name, "is a folder; pass it to read_paths to read its files")]
     except OSError as error:
-        return [], [InventoryError(name, f"{name}: cannot be read ({error.strerror or error}); check "
+        return [], [_error(name, f"cannot be read ({error.strerror or error}); check "
                                    "that kbscan may read it")]
     if len(data) > max_bytes:
-        return [], [InventoryError(name, f"{name}: file grew past {cap} while being read, {too_big}")]
+        return [], [_error(name, f"file grew past {cap} while being read, {too_big}")]
     try:
         return parse_bytes(data, name), []
     except InventoryReadError as error:
         logger.warning("%s", error)
-        return [], [InventoryError(name, str(error))]
+        return [], [_error(name, str(error))]
 
 
 def read_paths(
@@ -87,12 +93,12 @@ def read_paths(
     expanded: list[pathlib.Path] = []
     for path in paths:
         if not path.exists():
-            errors.append(InventoryError(str(path), f"{path}: no such file or folder; check "
+            errors.append(_error(str(path), "no such file or folder; check "
                                          "[inventory] paths or the command line"))
             continue
         found = iter_files([path])
         if not found:
-            errors.append(InventoryError(str(path), f"{path}: the folder holds no inventory files"))
+            errors.append(_error(str(path), "the folder holds no inventory files"))
         expanded.extend(found)
     expanded = iter_files(expanded)  # drops a file named twice
     for done, path in enumerate(expanded, 1):

@@ -15,7 +15,7 @@ def test_file_over_the_cap_is_one_error_and_is_not_read(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     with big.open("wb") as handle:
         handle.truncate(60 * 1024 * 1024)  # sparse: reading it would show as NULs, not this message
-    assert read_file(big) == ([], [InventoryError(str(big), f"{big}: file is 60.0 MB, over the 50 MB "
+    assert read_file(big) == ([], [InventoryError(str(big), "file is 60.0 MB, over the 50 MB "
                                                  "inventory cap; raise [inventory] max_bytes or split the file")])
     assert DEFAULT_MAX_BYTES == 50 * 1024 * 1024
 
@@ -24,7 +24,7 @@ def test_bad_file_becomes_an_error_value(tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     assert read_file(empty) == ([], [InventoryError(
-        str(empty), f"{empty}: the file is empty; re-run the command that produces it")])
+        str(empty), "the file is empty; re-run the command that produces it")])
 
 
 def test_iter_files_sorts_recurses_and_skips_hidden_docs_and_partial_files(tmp_path: Path) -> None:
@@ -47,9 +47,9 @@ def test_read_paths_reads_good_files_and_reports_missing_and_bad_ones(tmp_path: 
         ("HV23", "hotfix-ps5.csv"), ("HV24", "hotfix-ps5.csv"), ("HV06", "systeminfo-fleet.txt"),
         ("HV07", "systeminfo-fleet.txt"), ("HV10", "systeminfo-fleet.txt")]
     assert [e.error for e in errors] == [
-        f"{tmp_path / 'gone'}: no such file or folder; check [inventory] paths or the command line",
-        f"{tmp_path / 'empty'}: the folder holds no inventory files",
-        f"{tmp_path / 'bad-truncated.json'}: the JSON ends early at line 30 column 1: the file looks "
+        "no such file or folder; check [inventory] paths or the command line",
+        "the folder holds no inventory files",
+        "the JSON ends early at line 30 column 1: the file looks "
         "truncated; collect it again (read as hotfix-json; produce it with: Get-HotFix | ConvertTo-Json "
         "> %COMPUTERNAME%.json)",
     ]
