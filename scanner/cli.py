@@ -121,7 +121,18 @@ def _cmd_catalogue(args: argparse.Namespace, config: Config, out: TextIO) -> int
                                f"{len(catalogue)} entries); try 'kbscan catalogue refresh'")
         out.write(listing.render_entry(entry, catalogue))
         return EXIT_OK
-    raise ScannerError(f"'kbscan catalogue {action}' is not available in this version")
+    from scanner import refresh
+
+    if action == "refresh":
+        result = refresh.refresh_catalogue(config)
+        out.write("\n".join(result.lines()) + "\n")
+        return result.exit_code
+    if action == "import":
+        result = refresh.import_list(config, args.file)
+        out.write("\n".join(result.lines()) + "\n")
+        return EXIT_OK
+    out.write("\n".join(refresh.catalogue_diff(config, args.since)) + "\n")
+    return EXIT_OK
 
 
 def _cmd_inventory(args: argparse.Namespace, config: Config, out: TextIO) -> int:
@@ -131,6 +142,13 @@ def _cmd_inventory(args: argparse.Namespace, config: Config, out: TextIO) -> int
     found, errors = inventory.read_paths(args.paths, max_bytes=config.inventory.max_bytes)
     out.write(listing.render_inventory(found, errors, args.format))
     return EXIT_FINDINGS if errors or not found else EXIT_OK
+
+
+def _cmd_status(args: argparse.Namespace, config: Config, out: TextIO) -> int:
+    from scanner import refresh
+
+    out.write("\n".join(refresh.status_lines(config)) + "\n")
+    return EXIT_OK
 
 
 def _cmd_unavailable(args: argparse.Namespace, config: Config, out: TextIO) -> int:
@@ -143,7 +161,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Config, TextIO], int]] = {
     "inventory": _cmd_inventory,
     "check": _cmd_unavailable,
     "daemon": _cmd_unavailable,
-    "status": _cmd_unavailable,
+    "status": _cmd_status,
 }
 
 

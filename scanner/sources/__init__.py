@@ -1,0 +1,48 @@
+"""Page parsing: detect the page family from content and return its entries; never raises past here
+except SourceError. One module per family; a new family is one module and one line in PARSERS."""
+
+from __future__ import annotations
+
+import logging
+
+from scanner.errors import SourceError
+from scanner.sources.blog import BlogParser
+from scanner.sources.interface import Page, PageParser, ParsedPage, SourceHints
+from scanner.sources.kb_article import KbArticleParser
+from scanner.sources.wiki_table import WikiTableParser
+from scanner.sources.xml_list import looks_like_list, parse_xml_list
+
+log = logging.getLogger(__name__)
+
+# Tables first (a KB page that carries a recommended-updates table is a list), then posts, then articles.
+PARSERS: tuple[PageParser, ...] = (WikiTableParser(), BlogParser(), KbArticleParser())
+FAMILIES = ("get-windowshotfixes-xml", *(p.name for p in PARSERS))
+
+__all__ = ["FAMILIES", "ParsedPage", "SourceHints", "parse_page"]
+
+
+def _charset(content_type: str | None) -> str | None:
+    if content_type and "charset=" in content_type.lower():
+        return content_type.lower().split("charset=", 1)[1].split(";")[0].strip().strip('"') or None
+    return None
+
+
+def parse_page(body: bytes, content_type: str | None, url: str, hints: SourceHints) -> ParsedPage:
+    """Entries on a page of any known family; SourceError when the page is of no family kbscan knows."""
+    head = body[:4096].decode("utf-8", "replace").lstrip("\ufeff \r\n\t")
+    if head.startswith("<?xml") and looks_like_list(body[:20000].decode("utf-8", "replace")):
+        parsed = parse_xml_list(body, url, hints)
+        return ParsedPage(FAMILIES[0], parsed.entries, parsed.includes)
+    page = Page(url, body, _charset(content_type))
+    for parser in PARSERS:
+        try:
+            if parser.detect(page):
+                return parser.parse(page, hints)
+        except RecursionError as e:
+            raise SourceError(f"{url}: the page is nested too deeply to parse ({parser.name})") from e
+        except (AttributeError, KeyError, IndexError, ValueError, TypeError) as e:  # malformed markup
+            log.warning("%s: %s parser failed on this page: %s", url, parser.name, e)
+            raise SourceError(f"{url}: the {parser.name} parser could not read this page ({e}); its layout may "
+                              "have changed") from e
+    raise SourceError(f"{url}: no known page family found (tried {', '.join(FAMILIES)}): no table with a KB "
+                      "column, no post titled 'KBnnnnnnn – ...', no KB article")

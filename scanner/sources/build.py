@@ -1,0 +1,41 @@
+"""Turn what a parser found on a page into a CatalogueEntry with the source's hints and provenance."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from scanner.models import CatalogueEntry, Kind
+from scanner.sources.interface import SourceHints
+from scanner.sources.text import clean, kind_from_title, products_in, roles_in, sort_kbs
+
+
+def make_entry(kb: str, title: str, hints: SourceHints, *, context: str = "", released: date | None = None,
+               kind: Kind | None = None, supersedes: tuple[str, ...] = (), included_in: tuple[str, ...] = (),
+               standalone: bool = True, download: tuple[str, ...] = (), notes: str = "",
+               roles_text: str | None = None) -> CatalogueEntry:
+    """Products and roles: the source's hints are the page's scope and win; only a source without a
+    hint takes them from the text (`context` for products, `roles_text` — default the title — for roles),
+    because titles mention other products and roles in passing."""
+    title = clean(title)
+    products = hints.products or products_in(f"{title} {context}")
+    roles = hints.roles or roles_in(title if roles_text is None else roles_text)
+    relation_sources = (hints.name,)
+    provenance: dict[str, tuple[str, ...]] = {}
+    if supersedes:
+        provenance["supersedes"] = relation_sources
+    if included_in:
+        provenance["included_in"] = relation_sources
+    return CatalogueEntry(
+        kb=kb, title=title or kb, kind=kind or kind_from_title(title), released=released, products=products,
+        roles=roles, supersedes=sort_kbs(k for k in supersedes if k != kb),
+        included_in=sort_kbs(k for k in included_in if k != kb),
+        standalone=standalone or not included_in, download=tuple(dict.fromkeys(download)),
+        sources=(hints.name,), provenance=provenance, notes=notes,
+    )
+
+
+def is_download(href: str) -> bool:
+    lowered = href.lower()
+    return lowered.startswith(("http://", "https://")) and any(
+        host in lowered for host in ("download.microsoft.com", "hotfixv4.microsoft.com",
+                                     "catalog.update.microsoft.com", "/hotfix/", "download.windowsupdate.com"))

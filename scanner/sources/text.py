@@ -1,0 +1,132 @@
+"""Facts from free text: KB ids, products, roles, kinds and relations as pages and lists word them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from scanner.models import Kind, kb_sort_key, try_kb_id
+
+_KB_TEXT = re.compile(r"\bKB\s?(\d{6,7})\b", re.IGNORECASE)
+_KB_LINK = re.compile(
+    r"(?:/kb/|[?&]kbid=|/help/|/kb\.aspx\?id=|/en-us/kb/|/default\.aspx\?scid=kb;[a-z-]+;)(\d{6,7})\b", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"^\s*(?:KB\s?)?(\d{6,7})\s*$", re.IGNORECASE)
+
+# Product names as pages write them, most specific first (2012 R2 before 2012).
+_PRODUCT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), product) for pattern, product in (
+        (r"\b(?:windows|hyper-v)\s+server\s+2012\s*r2\b|\bws\s?2012\s?r2\b|\bw2k12\s?r2\b", "ws2012r2"),
+        (r"\b(?:windows|hyper-v)\s+server\s+2012(?!\s*r2)\b|\bws\s?2012(?!\s?r2)\b|\bw2k12(?!\s?r2)\b", "ws2012"),
+        (r"\b(?:windows|hyper-v)\s+server\s+2008\s*r2\b|\bws\s?2008\s?r2\b|\bw2k8\s?r2\b", "ws2008r2"),
+        (r"\bwindows\s+server\s+2008(?!\s*r2)\b|\bws\s?2008(?!\s?r2)\b", "ws2008"),
+        (r"\bwindows\s+8\.1\b|\bwin\s?8\.1\b", "win81"),
+        (r"\bwindows\s+8(?![.\d])\b|\bwin\s?8(?![.\d])\b", "win8"),
+        (r"\bwindows\s+7\b|\bwin\s?7\b", "win7"),
+        (r"\bwindows\s+vista\b|\bvista\b", "vista"),
+    )
+)
+_WS_SHORTHAND = re.compile(r"\bWS\s?2012\s?R2\s*(?:&|and|/)\s*(?:WS\s?)?2012\b", re.IGNORECASE)
+_ROLE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bhyper-?v\b|\bvirtual machines?\b|\bVMs?\b", re.IGNORECASE), "hyper-v"),
+    (re.compile(r"\bcluster(?:ed|s|ing)?\b|\bfailover\b|\bCSVs?\b|\bcluster shared volumes?\b", re.IGNORECASE),
+     "failover-clustering"),
+)
+_KINDS: tuple[tuple[re.Pattern[str], Kind], ...] = (
+    (re.compile(r"\bupdate\s+rollup\b", re.IGNORECASE), Kind.UPDATE_ROLLUP),
+    (re.compile(r"\bcumulative\s+update\b", re.IGNORECASE), Kind.CUMULATIVE_UPDATE),
+    (re.compile(r"\bsecurity\s+update\b|\bMS\d{2}-\d{3}\b", re.IGNORECASE), Kind.SECURITY_UPDATE),
+    (re.compile(r"\bservice\s+pack\b", re.IGNORECASE), Kind.SERVICE_PACK),
+    (re.compile(r"\bhotfix\b", re.IGNORECASE), Kind.HOTFIX),
+    (re.compile(r"^\s*(?:an?\s+)?update\b|\bupdate\s+(?:is\s+available|for|that)\b|\bupdate\s*:", re.IGNORECASE),
+     Kind.UPDATE),
+)
+_KB_LIST = r"((?:(?:KB\s?)?\d{6,7}(?:\s*(?:,|and|&)\s*)?)+)"
+_INCLUDED_IN = (
+    re.compile(r"\binstall(?:ing)?\s+(?:the\s+)?(?:update\s+rollup|cumulative\s+update|update)\s+(?:KB\s?)?(\d{6,7})\b",
+               re.IGNORECASE),
+    re.compile(r"\b(?:is|are)\s+(?:also\s+)?included\s+in\s+(?:the\s+)?(?:update\s+rollup\s+|update\s+)?"
+               r"(?:KB\s?)?(\d{6,7})\b", re.IGNORECASE),
+)
+_INCLUDES = re.compile(r"\binclude[sd]?\b(?:\s+also)?(?:\s+(?:the\s+)?(?:updates?|hotfix(?:es)?|fix(?:es)?))?\s*:?\s*"
+                       + _KB_LIST, re.IGNORECASE)
+_REPLACES = re.compile(r"\b(?:replace[sd]?|supersede[sd]?)\b(?:\s+(?:the\s+)?(?:previously\s+released\s+)?"
+                       r"(?:updates?|hotfix(?:es)?|fix(?:es)?))?\s*:?\s*" + _KB_LIST, re.IGNORECASE)
+_NUMBER = re.compile(r"\d{6,7}")
+
+
+def kb_ids_in_text(text: str) -> list[str]:
+    """`KB2779069` / `KB 2779069` mentions in order, without duplicates."""
+    return _unique(f"KB{m}" for m in _KB_TEXT.findall(text))
+
+
+def kb_from_cell(text: str) -> str | None:
+    """A table cell holding a KB number: `2883200`, `KB2883200`, `KB 2883200`."""
+    match = _BARE_NUMBER.match(text)
+    if match:
+        return try_kb_id(match.group(1))
+    found = kb_ids_in_text(text)
+    return found[0] if found else None
+
+
+def kb_from_link(href: str) -> str | None:
+    """`/kb/2883200`, `?kbid=2883200`, `/help/2883200`, `support.microsoft.com/en-us/kb/2883200`."""
+    match = _KB_LINK.search(href)
+    return f"KB{match.group(1)}" if match else None
+
+
+def products_in(text: str) -> tuple[str, ...]:
+    found = [product for pattern, product in _PRODUCT_PATTERNS if pattern.search(text)]
+    if _WS_SHORTHAND.search(text) and "ws2012" not in found:
+        found.append("ws2012")
+    return tuple(sorted(set(found), key=_product_order))
+
+
+def roles_in(text: str) -> tuple[str, ...]:
+    return tuple(role for pattern, role in _ROLE_PATTERNS if pattern.search(text))
+
+
+def kind_from_title(title: str, default: Kind = Kind.HOTFIX) -> Kind:
+    lowered = title.lower()
+    if not any(word in lowered for word in ("update", "service pack", "hotfix", "ms")):
+        return default
+    for pattern, kind in _KINDS:
+        if pattern.search(title):
+            return kind
+    return default
+
+
+def included_in_from_text(text: str) -> tuple[str, ...]:
+    """Packages a text says carry this KB: "install update rollup 2903938", "is included in KB2911101"."""
+    return tuple(_unique(f"KB{m.group(1)}" for pattern in _INCLUDED_IN for m in pattern.finditer(text)))
+
+
+def includes_from_text(text: str) -> tuple[str, ...]:
+    """KBs a package's note says it contains: "Includes KB2898774", "include also updates KB1, KB2"."""
+    return tuple(_unique(f"KB{n}" for m in _INCLUDES.finditer(text) for n in _NUMBER.findall(m.group(1))))
+
+
+def replaces_from_text(text: str) -> tuple[str, ...]:
+    """KBs a text says this one replaces: "This update replace update KB2870270", "replaces hotfix 2870270"."""
+    return tuple(_unique(f"KB{n}" for m in _REPLACES.finditer(text) for n in _NUMBER.findall(m.group(1))))
+
+
+def clean(text: str) -> str:
+    """Collapse white space (including non-breaking spaces) the way a reader sees it."""
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in items:
+        seen.setdefault(item, None)
+    return list(seen)
+
+
+def sort_kbs(kbs: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(kbs), key=kb_sort_key))
+
+
+def _product_order(product: str) -> int:
+    from scanner.models import PRODUCTS
+
+    return PRODUCTS.index(product)

@@ -1,0 +1,95 @@
+"""Get-WindowsHotfixes XML lists (UpdatesListCluster.xml / UpdatesListHyperV.xml) and their free-text notes.
+
+Each `<Update Id|id="KB...">` has a `<Description>` that starts with the date the line was added to the
+list (not always the release date), a `<DownloadURL>` and `<Notes>` ("Includes KB2898774", "This update
+replace update KB2870270, include also updates KB2869923, KB2908415"). The date is kept as `released`
+only for update rollups and cumulative updates (whose list date is their release Tuesday); for other
+kinds it goes into the notes. "Includes X" on R is returned as a relation R -> X for the merge to store
+as X.included_in R. Parsed with lxml without DTDs, entities or network: a document that declares
+entities is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from lxml import etree
+
+from scanner.dates import parse_date
+from scanner.errors import SourceError
+from scanner.models import CatalogueEntry, Kind, try_kb_id
+from scanner.sources.build import make_entry
+from scanner.sources.interface import SourceHints
+from scanner.sources.text import clean, includes_from_text, products_in, replaces_from_text, roles_in
+
+_LEADING_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\.\d{1,2}\.\d{4})\s+(.*)$", re.S)
+_DEFERRABLE = (Kind.UPDATE_ROLLUP, Kind.CUMULATIVE_UPDATE)
+
+
+@dataclass(frozen=True)
+class ParsedList:
+    entries: tuple[CatalogueEntry, ...]
+    includes: tuple[tuple[str, str], ...]  # (package, member): the package carries the member
+    description: str
+
+
+def looks_like_list(text: str) -> bool:
+    head = text[:2000]
+    return "<Updates" in head and "<Update" in text[:20000]
+
+
+def parse_xml_list(data: bytes, where: str, hints: SourceHints) -> ParsedList:
+    if re.search(rb"<!ENTITY|<!DOCTYPE[^>]*\[", data[:65536], re.IGNORECASE):
+        raise SourceError(f"{where}: the XML declares entities or an internal DTD; refused (a list never needs them)")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                             remove_comments=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as e:
+        raise SourceError(f"{where}: not well-formed XML: {e}") from e
+    if root.tag != "Updates":
+        raise SourceError(f"{where}: not a Get-WindowsHotfixes list (root <{root.tag}>, expected <Updates>)")
+    description = clean(root.findtext("Description") or "")
+    origin = clean(root.findtext("Source") or "").replace("-", " ").replace(".", " ")
+    hints = _list_hints(hints, f"{description} {origin}")
+    entries: dict[str, CatalogueEntry] = {}
+    includes: list[tuple[str, str]] = []
+    for update in root.iter("Update"):
+        kb = try_kb_id(update.get("Id") or update.get("id") or update.get("ID") or "")
+        if kb is None:
+            continue
+        text = clean(update.findtext("Description") or "")
+        match = _LEADING_DATE.match(text)
+        listed, title = (parse_date(match.group(1)), match.group(2)) if match else (None, text)
+        notes_text = clean(update.findtext("Notes") or "")
+        url = clean(update.findtext("DownloadURL") or "")
+        entry = make_entry(kb, title, hints, roles_text="", supersedes=replaces_from_text(notes_text),
+                           download=(url,) if url.startswith(("http://", "https://")) else ())
+        if entry.kind in _DEFERRABLE:
+            entry = replace(entry, released=listed)
+        elif listed is not None:
+            entry = replace(entry, notes=f"listed {listed.isoformat()}")
+        if notes_text:
+            entry = replace(entry, notes="; ".join(p for p in (entry.notes, notes_text) if p))
+        includes += [(kb, member) for member in includes_from_text(notes_text) if member != kb]
+        previous = entries.get(kb)
+        entries[kb] = entry if previous is None else _combine(previous, entry)
+    return ParsedList(tuple(entries.values()), tuple(dict.fromkeys(includes)), description)
+
+
+def _list_hints(hints: SourceHints, description: str) -> SourceHints:
+    """A list without configured hints takes its scope from its own description and source URL, when
+    they name one product; roles only when they name exactly one role (a "Hyper-V and Cluster" list has
+    no role hint, so its entries apply to any host of their product)."""
+    products = hints.products or products_in(description)
+    roles = hints.roles or roles_in(description)
+    return replace(hints, products=products if len(products) == 1 else hints.products,
+                   roles=roles if len(roles) == 1 else hints.roles)
+
+
+def _combine(first: CatalogueEntry, second: CatalogueEntry) -> CatalogueEntry:
+    """A KB listed twice (KB2894032): the first title stays, facts and links are added."""
+    return replace(first, supersedes=tuple(dict.fromkeys(first.supersedes + second.supersedes)),
+                   download=tuple(dict.fromkeys(first.download + second.download)),
+                   notes="; ".join(dict.fromkeys(p for p in (first.notes, second.notes) if p)))

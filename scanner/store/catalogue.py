@@ -1,0 +1,203 @@
+"""The catalogue's tables: per-source state and last good parse, the merged catalogue, its change log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlite_utils
+
+from scanner.catalogue import Catalogue
+from scanner.models import CatalogueEntry, CatalogueInfo, Kind, SourceHealth
+from scanner.store.db import SCHEMA_SETUP
+
+_TRACKED = ("title", "kind", "released", "products", "roles", "supersedes", "included_in", "standalone", "download")
+
+
+def setup(db: sqlite_utils.Database) -> None:
+    with db.conn:
+        db.execute("""CREATE TABLE IF NOT EXISTS sources (
+            name TEXT PRIMARY KEY, url TEXT, family TEXT, etag TEXT, last_modified TEXT, checked_at TEXT,
+            ok_at TEXT, http_status INTEGER, state TEXT, entries INTEGER, message TEXT, includes TEXT)""")
+        db.execute("""CREATE TABLE IF NOT EXISTS source_entries (
+            source TEXT NOT NULL, kb TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (source, kb))""")
+        db.execute("CREATE TABLE IF NOT EXISTS catalogue_entries (kb TEXT PRIMARY KEY, data TEXT NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS catalogue_meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute("""CREATE TABLE IF NOT EXISTS catalogue_changes (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, kb TEXT NOT NULL, change TEXT NOT NULL, field TEXT,
+            old TEXT, new TEXT)""")
+        db.execute("CREATE INDEX IF NOT EXISTS catalogue_changes_at ON catalogue_changes (at)")
+
+
+SCHEMA_SETUP.append(setup)
+
+
+def entry_to_json(entry: CatalogueEntry) -> str:
+    data: dict[str, Any] = {}
+    for item in fields(entry):
+        value = getattr(entry, item.name)
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif item.name == "provenance":
+            value = {k: list(v) for k, v in value.items()}
+        elif isinstance(value, tuple):
+            value = list(value)
+        data[item.name] = value
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+def entry_from_json(text: str) -> CatalogueEntry:
+    data = json.loads(text)
+    return CatalogueEntry(
+        kb=data["kb"], title=data["title"], kind=Kind(data["kind"]),
+        released=date.fromisoformat(data["released"]) if data.get("released") else None,
+        products=tuple(data["products"]), roles=tuple(data["roles"]), supersedes=tuple(data["supersedes"]),
+        included_in=tuple(data["included_in"]), standalone=bool(data["standalone"]),
+        download=tuple(data["download"]), sources=tuple(data["sources"]),
+        provenance={k: tuple(v) for k, v in data.get("provenance", {}).items()}, notes=data.get("notes", ""),
+    )
+
+
+@dataclass(frozen=True)
+class SourceState:
+    name: str
+    url: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    entries: tuple[CatalogueEntry, ...] = ()
+    includes: tuple[tuple[str, str], ...] = ()
+    health: SourceHealth | None = None
+
+
+def _has_tables(db: sqlite_utils.Database) -> bool:
+    return {"sources", "catalogue_entries", "catalogue_meta"} <= set(db.table_names())
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _health(row: dict[str, Any]) -> SourceHealth:
+    return SourceHealth(name=row["name"], url=row["url"] or "", state=row["state"] or "never",
+                        checked_at=_time(row["checked_at"]), http_status=row["http_status"],
+                        entries=row["entries"] or 0, message=row["message"] or "")
+
+
+def source_health(db: sqlite_utils.Database) -> list[SourceHealth]:
+    if not _has_tables(db):
+        return []
+    return [_health(row) for row in db.query("SELECT * FROM sources ORDER BY name")]
+
+
+def source_state(db: sqlite_utils.Database, name: str) -> SourceState:
+    rows = list(db.query("SELECT * FROM sources WHERE name = ?", [name])) if _has_tables(db) else []
+    if not rows:
+        return SourceState(name)
+    row = rows[0]
+    entries = tuple(entry_from_json(r["data"]) for r in db.query(
+        "SELECT data FROM source_entries WHERE source = ? ORDER BY kb", [name]))
+    includes = tuple((a, b) for a, b in json.loads(row["includes"] or "[]"))
+    return SourceState(name, row["url"] or "", row["etag"], row["last_modified"], entries, includes, _health(row))
+
+
+def load_catalogue(db: sqlite_utils.Database) -> Catalogue | None:
+    """The stored merged catalogue, or None when no refresh has stored one yet."""
+    if not _has_tables(db):
+        return None
+    meta = {row["key"]: row["value"] for row in db.query("SELECT key, value FROM catalogue_meta")}
+    if "refreshed_at" not in meta:
+        return None
+    entries = [entry_from_json(row["data"]) for row in db.query("SELECT data FROM catalogue_entries")]
+    info = CatalogueInfo(origin="database", entries=len(entries), refreshed_at=_time(meta["refreshed_at"]),
+                         sources=tuple(source_health(db)))
+    return Catalogue(entries, info)
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """What one refresh learnt about a source; `entries` None keeps the stored last good parse."""
+
+    health: SourceHealth
+    family: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    entries: tuple[CatalogueEntry, ...] | None = None
+    includes: tuple[tuple[str, str], ...] = ()
+    ok: bool = False
+
+
+def _diff(old: dict[str, CatalogueEntry], new: Sequence[CatalogueEntry], at: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    current = {e.kb: e for e in new}
+    for kb in sorted(set(old) | set(current)):
+        before, after = old.get(kb), current.get(kb)
+        if before is None:
+            rows.append({"at": at, "kb": kb, "change": "added", "field": None, "old": None, "new": after.title if after
+                         else None})
+        elif after is None:
+            rows.append({"at": at, "kb": kb, "change": "removed", "field": None, "old": before.title, "new": None})
+        else:
+            for name in _TRACKED:
+                a, b = getattr(before, name), getattr(after, name)
+                if a != b:
+                    rows.append({"at": at, "kb": kb, "change": "changed", "field": name,
+                                 "old": json.dumps(a, default=str), "new": json.dumps(b, default=str)})
+    return rows
+
+
+def save_refresh(db: sqlite_utils.Database, records: Sequence[SourceRecord], merged: Sequence[CatalogueEntry],
+                 at: datetime) -> int:
+    """Store one refresh in one transaction: a crash leaves the previous catalogue whole. Returns the
+    number of change rows written."""
+    stamp = at.astimezone(UTC).isoformat()
+    with db.conn:
+        old = {row["kb"]: entry_from_json(row["data"]) for row in db.query("SELECT kb, data FROM catalogue_entries")}
+        for record in records:
+            health = record.health
+            previous = list(db.query("SELECT ok_at, includes, family FROM sources WHERE name = ?", [health.name]))
+            keep = previous[0] if previous else {"ok_at": None, "includes": "[]", "family": ""}
+            db.execute(
+                "INSERT OR REPLACE INTO sources (name, url, family, etag, last_modified, checked_at, ok_at, "
+                "http_status, state, entries, message, includes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [health.name, health.url, record.family or keep["family"], record.etag, record.last_modified,
+                 stamp, stamp if record.ok else keep["ok_at"], health.http_status, health.state, health.entries,
+                 health.message, json.dumps(record.includes) if record.entries is not None else keep["includes"]])
+            if record.entries is not None:
+                db.execute("DELETE FROM source_entries WHERE source = ?", [health.name])
+                db.conn.executemany("INSERT INTO source_entries (source, kb, data) VALUES (?, ?, ?)",
+                                    [(health.name, e.kb, entry_to_json(e)) for e in record.entries])
+        changes = _diff(old, merged, stamp)
+        db.conn.executemany("INSERT INTO catalogue_changes (at, kb, change, field, old, new) VALUES "
+                            "(:at, :kb, :change, :field, :old, :new)", changes)
+        db.execute("DELETE FROM catalogue_entries")
+        db.conn.executemany("INSERT INTO catalogue_entries (kb, data) VALUES (?, ?)",
+                            [(e.kb, entry_to_json(e)) for e in merged])
+        db.execute("INSERT OR REPLACE INTO catalogue_meta (key, value) VALUES ('refreshed_at', ?)", [stamp])
+    return len(changes)
+
+
+def forget_sources(db: sqlite_utils.Database, keep: Sequence[str]) -> None:
+    """Drop state of sources no longer configured (imports, named `import:...`, are kept)."""
+    with db.conn:
+        for row in list(db.query("SELECT name FROM sources")):
+            if row["name"] not in keep and not row["name"].startswith("import:"):
+                db.execute("DELETE FROM sources WHERE name = ?", [row["name"]])
+                db.execute("DELETE FROM source_entries WHERE source = ?", [row["name"]])
+
+
+def changes_since(db: sqlite_utils.Database, since: date | None) -> list[dict[str, Any]]:
+    if "catalogue_changes" not in db.table_names():
+        return []
+    start = since.isoformat() if since else ""
+    return list(db.query("SELECT at, kb, change, field, old, new FROM catalogue_changes WHERE at >= ? "
+                         "ORDER BY at, id", [start]))
+
+
+def catalogue_refreshed_at(db: sqlite_utils.Database) -> datetime | None:
+    if "catalogue_meta" not in db.table_names():
+        return None
+    rows = list(db.query("SELECT value FROM catalogue_meta WHERE key = 'refreshed_at'"))
+    return _time(rows[0]["value"]) if rows else None

@@ -1,0 +1,49 @@
+"""The real community XML lists (../shared/fixtures) import with their relations; skipped without them."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from scanner.embedded import load_embedded
+from scanner.merge import SourceEntries, merge
+from scanner.models import Kind
+from scanner.sources import SourceHints
+from scanner.sources.xml_list import parse_xml_list
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "get-windowshotfixes"
+pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/fixtures is not beside the repo")
+
+
+@pytest.mark.parametrize(("folder", "count"), [("reijoh", 18), ("it-praktyk", 13)])
+def test_cluster_lists_give_rollup_inclusion_and_replacement(folder: str, count: int):
+    parsed = parse_xml_list((SHARED / folder / "UpdatesListCluster.xml").read_bytes(), folder, SourceHints(folder))
+    entries = {e.kb: e for e in parsed.entries}
+    assert len(entries) == count
+    assert ("KB2903938", "KB2898774") in parsed.includes
+    assert ("KB2878635", "KB2908415") in parsed.includes and ("KB2878635", "KB2869923") in parsed.includes
+    assert entries["KB2878635"].supersedes == ("KB2870270",)
+    rollup = entries["KB2903938"]
+    assert (rollup.kind, rollup.released, rollup.products, rollup.roles) == (
+        Kind.UPDATE_ROLLUP, date(2013, 12, 10), ("ws2012",), ("failover-clustering",))
+    # a hotfix's list date is when it was added, not its release date
+    assert entries["KB2779069"].released is None and "listed 2013-12-12" in entries["KB2779069"].notes
+
+
+def test_hyperv_list_with_duplicate_kb_and_id_attribute_variants():
+    parsed = parse_xml_list((SHARED / "reijoh" / "UpdatesListHyperV.xml").read_bytes(), "r", SourceHints("r"))
+    kbs = [e.kb for e in parsed.entries]
+    assert len(kbs) == len(set(kbs)) == 54
+    assert {"KB2902014", "KB2894485", "KB2894032"} <= set(kbs)
+
+
+def test_imported_relations_reach_the_curated_entries():
+    curated, _ = load_embedded()
+    parsed = parse_xml_list((SHARED / "reijoh" / "UpdatesListCluster.xml").read_bytes(), "r", SourceHints("imp"))
+    merged = {e.kb: e for e in merge(curated, [SourceEntries("imp", parsed.entries, parsed.includes)])}
+    assert merged["KB2908415"].included_in == ("KB2878635",)
+    assert merged["KB2908415"].provenance["included_in"] == ("seed-blog", "imp")
+    assert merged["KB2898774"].included_in == ("KB2903938",)
+    assert merged["KB2779069"].products == ("ws2008r2", "ws2012")  # curated products kept

@@ -1,0 +1,48 @@
+"""Merge precedence: curated facts win, relations and links add up, scraped sources combine by rule."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from scanner.embedded import load_embedded
+from scanner.merge import SourceEntries, merge
+from scanner.models import CatalogueEntry, Kind
+
+
+def e(kb: str, source: str, **facts: object) -> CatalogueEntry:
+    return CatalogueEntry(kb=kb, title=str(facts.pop("title", kb)), sources=(source,), **facts)  # type: ignore[arg-type]
+
+
+def test_curated_facts_are_never_overwritten_by_a_scrape():
+    curated = {x.kb: x for x in load_embedded()[0]}
+    scraped = e("KB2779069", "wiki", title="Some vaguer title", kind=Kind.UPDATE, products=("ws2012r2",),
+                roles=("hyper-v",), supersedes=("KB2550886",), download=("http://download.microsoft.com/x.msu",),
+                released=date(2013, 12, 12))
+    merged = {x.kb: x for x in merge(list(curated.values()), [SourceEntries("wiki", (scraped,))])}
+    result = merged["KB2779069"]
+    original = curated["KB2779069"]
+    assert (result.title, result.kind, result.products, result.roles, result.standalone) == (
+        original.title, original.kind, original.products, original.roles, original.standalone)
+    assert result.supersedes == ("KB2550886",)
+    assert result.download == (*original.download, "http://download.microsoft.com/x.msu")
+    assert result.released == date(2013, 12, 12)
+    assert result.sources == ("seed-blog", "reijoh-cluster", "wiki")
+    assert result.provenance["supersedes"] == ("seed-blog", "reijoh-cluster", "wiki")
+    assert result.provenance["released"] == ("wiki",)
+
+
+def test_scraped_sources_union_products_and_intersect_roles():
+    hv = e("KB2000001", "hyperv", products=("ws2012",), roles=("hyper-v",), released=date(2014, 1, 1))
+    cl = e("KB2000001", "cluster", title="other", products=("ws2012r2",), roles=("failover-clustering",),
+           kind=Kind.UPDATE_ROLLUP, released=date(2014, 2, 1))
+    merged = merge([], [SourceEntries("hyperv", (hv,)), SourceEntries("cluster", (cl,))])
+    assert [(x.title, x.kind, x.products, x.roles, x.released, x.sources) for x in merged] == [
+        ("KB2000001", Kind.UPDATE_ROLLUP, ("ws2012", "ws2012r2"), (), date(2014, 1, 1), ("hyperv", "cluster"))]
+
+
+def test_includes_become_included_in_on_known_members_only():
+    member = e("KB2000002", "a", products=("ws2012",))
+    includes = (("KB2000009", "KB2000002"), ("KB2000009", "KB1999999"))
+    merged = merge([], [SourceEntries("a", (member,), includes=includes)])
+    assert [(x.kb, x.included_in, x.provenance.get("included_in")) for x in merged] == [
+        ("KB2000002", ("KB2000009",), ("a",))]
