@@ -18,7 +18,7 @@ from scanner.models import HostStatus, kb_id
 log = logging.getLogger("scanner")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-SCAN_FORMATS = ("table", "json")
+SCAN_FORMATS = ("table", "json", "prometheus", "html", "remediation")
 
 
 def _date_arg(text: str) -> date:
@@ -69,9 +69,18 @@ def build_parser() -> argparse.ArgumentParser:
     inventory.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     inventory.add_argument("--format", choices=("table", "json"), default="table")
 
-    check = commands.add_parser("check", help="Nagios/Icinga plugin for one host")
-    check.add_argument("host", metavar="HOST")
+    check = commands.add_parser("check", help="Nagios/Icinga plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN")
+    target = check.add_mutually_exclusive_group(required=True)
+    target.add_argument("host", nargs="?", metavar="HOST")
+    target.add_argument("--cluster", metavar="NAME", help="every node of a cluster")
+    target.add_argument("--all", action="store_true", help="every host")
     check.add_argument("--at", type=_date_arg, metavar="YYYY-MM-DD")
+    check.add_argument("--warn-days", type=int, default=7, metavar="N",
+                       help="WARNING when a deferred KB falls due within N days (default 7)")
+    check.add_argument("--max-catalogue-age", type=int, default=30, metavar="DAYS",
+                       help="WARNING when the stored catalogue is older (default 30)")
+    check.add_argument("--path", action="append", type=Path, metavar="PATH",
+                       help="inventory file or folder (repeatable; default: config inventory.paths)")
 
     commands.add_parser("daemon", help="run the scheduler until SIGTERM")
     commands.add_parser("status", help="last refresh/scan, per-source health, catalogue age")
@@ -96,7 +105,9 @@ def _cmd_scan(args: argparse.Namespace, config: Config, out: TextIO) -> int:
     if not paths:
         raise ScannerError("no inventory paths: name files or folders (kbscan scan DIR) "
                            "or set [inventory] paths in the config")
-    report = run_scan(config, paths, as_of=args.at)
+    from scanner.progress import progress_bar
+
+    report = run_scan(config, paths, as_of=args.at, progress=progress_bar("reading inventories"))
     _write(render(report, args.format), args.output, out)
     if report.hosts and all(h.status is HostStatus.COMPLIANT for h in report.hosts):
         return EXIT_OK
@@ -151,6 +162,26 @@ def _cmd_status(args: argparse.Namespace, config: Config, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_check(args: argparse.Namespace, config: Config, out: TextIO) -> int:
+    """Nagios plugin: every failure, ours included, is UNKNOWN (3), never CRITICAL."""
+    from datetime import UTC, datetime
+
+    from scanner.pipeline import run_scan
+    from scanner.reports.nagios import UNKNOWN, Selection, check_result
+
+    try:
+        paths = args.path or list(config.inventory.paths)
+        if not paths:
+            raise ScannerError("no inventory paths: pass --path or set [inventory] paths in the config")
+        report = run_scan(config, paths, as_of=args.at)
+        code, text = check_result(report, Selection(args.host, args.cluster, args.all), warn_days=args.warn_days,
+                                  max_catalogue_age=args.max_catalogue_age, now=datetime.now(UTC))
+    except ScannerError as e:
+        code, text = UNKNOWN, f"KBSCAN UNKNOWN - {e}"
+    out.write(text + "\n")
+    return code
+
+
 def _cmd_unavailable(args: argparse.Namespace, config: Config, out: TextIO) -> int:
     raise ScannerError(f"'kbscan {args.command}' is not available in this version")
 
@@ -159,7 +190,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Config, TextIO], int]] = {
     "scan": _cmd_scan,
     "catalogue": _cmd_catalogue,
     "inventory": _cmd_inventory,
-    "check": _cmd_unavailable,
+    "check": _cmd_check,
     "daemon": _cmd_unavailable,
     "status": _cmd_status,
 }
@@ -176,7 +207,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse exits 2 on usage errors and 0 for --help/--version
-        return int(e.code or 0)
+        code = int(e.code or 0)
+        arguments = list(sys.argv[1:] if argv is None else argv)
+        return 3 if code == 2 and "check" in arguments else code  # a plugin's usage error is UNKNOWN
     setup_logging(args.verbose, args.quiet)
     out = out or sys.stdout
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 
 from scanner.catalogue import Catalogue
@@ -21,6 +21,7 @@ from scanner.models import (
     Report,
     Status,
 )
+from scanner.remediation import remediate
 
 COVERED = frozenset({Status.INSTALLED, Status.SUPERSEDED, Status.INCLUDED})
 
@@ -235,6 +236,8 @@ def evaluate_fleet(catalogue: Catalogue, inventories: Sequence[HostInventory],
                    warnings: Sequence[str] = ()) -> Report:
     evaluator = Evaluator(catalogue, policy)
     hosts = tuple(sorted((evaluator.host(inv) for inv in inventories), key=lambda h: h.host))
+    hosts = tuple(replace(h, remediation=remediate(catalogue, h)) if h.status is HostStatus.NONCOMPLIANT else h
+                  for h in hosts)
     return Report(
         generated_at=generated_at, as_of=policy.as_of, catalogue=catalogue.info, hosts=hosts,
         clusters=cluster_results(hosts), errors=tuple(errors),

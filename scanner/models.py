@@ -164,6 +164,16 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Remedy:
+    """One package to install on a host and the missing findings it resolves."""
+
+    kb: str
+    title: str
+    resolves: tuple[str, ...]
+    download: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class HostResult:
     host: str
     status: HostStatus
@@ -174,6 +184,7 @@ class HostResult:
     findings: tuple[Finding, ...] = ()
     reasons: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    remediation: tuple[Remedy, ...] = ()
 
     def count(self, status: Status | str) -> int:
         return sum(1 for finding in self.findings if finding.status == status)
@@ -214,6 +225,7 @@ class Report:
     clusters: tuple[ClusterResult, ...] = ()
     errors: tuple[InventoryError, ...] = ()
     warnings: tuple[str, ...] = ()
+    duration_seconds: float | None = None
 
     def hosts_with(self, status: HostStatus | str) -> int:
         return sum(1 for host in self.hosts if host.status == status)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -62,8 +64,10 @@ def read_inventories(config: Config, paths: Sequence[Path],
 def run_scan(config: Config, paths: Sequence[Path], as_of: date | None = None,
              catalogue: Catalogue | None = None,
              progress: Callable[[int, int], None] | None = None) -> Report:
+    started = time.monotonic()
     generated_at = datetime.now(UTC)
     policy = policy_for(config, as_of, generated_at)
     catalogue = catalogue or load_catalogue(config)
     hosts, errors, warnings = read_inventories(config, paths, progress)
-    return evaluate_fleet(catalogue, hosts, errors, policy, generated_at, warnings)
+    report = evaluate_fleet(catalogue, hosts, errors, policy, generated_at, warnings)
+    return replace(report, duration_seconds=time.monotonic() - started)

@@ -56,6 +56,8 @@ def host_data(host: HostResult) -> dict[str, Any]:
                       "os_caption": inventory.os_caption, "os_version": inventory.os_version,
                       "updates": len(inventory.updates)},
         "findings": [finding_data(f) for f in host.findings],
+        "remediation": [{"kb": r.kb, "title": r.title, "resolves": list(r.resolves), "download": list(r.download)}
+                        for r in host.remediation],
     }
 
 
@@ -77,6 +79,7 @@ def report_data(report: Report) -> dict[str, Any]:
         "clusters": [cluster_data(c) for c in report.clusters],
         "errors": [{"path": e.path, "error": e.error} for e in report.errors],
         "warnings": list(report.warnings),
+        "duration_seconds": round(report.duration_seconds, 3) if report.duration_seconds is not None else None,
     }
 
 

@@ -1,0 +1,75 @@
+"""Prometheus text exposition (node_exporter textfile collector format) of a Report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+
+from scanner.models import HostStatus, Report, Status
+
+
+def escape(value: str) -> str:
+    """Label value escaping per the exposition format: backslash, double quote, newline."""
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def _labels(**labels: str | None) -> str:
+    shown = [f'{key}="{escape(value or "")}"' for key, value in labels.items()]
+    return "{" + ",".join(shown) + "}" if shown else ""
+
+
+def _stamp(value: datetime) -> float:
+    return value.astimezone(UTC).timestamp()
+
+
+def _day(value: date) -> float:
+    return datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp()
+
+
+class _Metrics:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def family(self, name: str, kind: str, help_text: str, samples: Iterable[tuple[str, float]]) -> None:
+        self.lines += [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
+        self.lines += [f"{name}{labels} {_number(value)}" for labels, value in samples]
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def render(report: Report) -> str:
+    metrics = _Metrics()
+    metrics.family("kbscan_hosts", "gauge", "Hosts in the last scan by status.",
+                   ((_labels(status=str(s)), report.hosts_with(s)) for s in HostStatus))
+    metrics.family("kbscan_host_status", "gauge",
+                   "1 for the host's current status (compliant, noncompliant, unknown), 0 for the others.",
+                   ((_labels(host=h.host, cluster=h.cluster, os=h.os, status=str(s)), 1 if h.status == s else 0)
+                    for h in report.hosts for s in HostStatus))
+    metrics.family("kbscan_host_findings", "gauge", "Applicable catalogue entries per host by finding status.",
+                   ((_labels(host=h.host, status=str(s)), h.count(s)) for h in report.hosts for s in Status))
+    due = [(h.host, min(f.due for f in h.findings if f.due)) for h in report.hosts
+           if any(f.status is Status.DEFERRED and f.due for f in h.findings)]
+    metrics.family("kbscan_host_next_due_timestamp_seconds", "gauge",
+                   "When the host's earliest deferred update falls due (start of that day, UTC).",
+                   ((_labels(host=host), _day(day)) for host, day in due))
+    metrics.family("kbscan_inventory_errors", "gauge", "Inventory files that could not be read in the last scan.",
+                   [("", len(report.errors))])
+    catalogue = report.catalogue
+    metrics.family("kbscan_catalogue_entries", "gauge", "Entries in the catalogue the scan used.",
+                   [(_labels(origin=catalogue.origin), catalogue.entries)])
+    if catalogue.refreshed_at is not None:
+        metrics.family("kbscan_catalogue_refreshed_timestamp_seconds", "gauge",
+                       "When the stored catalogue was last refreshed.", [("", _stamp(catalogue.refreshed_at))])
+    metrics.family("kbscan_source_up", "gauge", "1 when the source's last refresh was ok, 0 when degraded or failed.",
+                   ((_labels(source=s.name, state=s.state), 1 if s.state == "ok" else 0) for s in catalogue.sources))
+    metrics.family("kbscan_source_entries", "gauge", "Entries each source gave at its last good refresh.",
+                   ((_labels(source=s.name), s.entries) for s in catalogue.sources))
+    metrics.family("kbscan_cluster_consistent", "gauge", "1 when every node of the cluster has the same KBs.",
+                   ((_labels(cluster=c.name), 1 if c.consistent else 0) for c in report.clusters))
+    metrics.family("kbscan_scan_timestamp_seconds", "gauge", "When the scan ran.", [("", _stamp(report.generated_at))])
+    if report.duration_seconds is not None:
+        metrics.family("kbscan_scan_duration_seconds", "gauge", "How long the scan took.",
+                       [("", round(report.duration_seconds, 6))])
+    return "\n".join(metrics.lines) + "\n"

@@ -1,0 +1,60 @@
+"""Prometheus text: parses with prometheus_client, right values, escaped labels, empty fleet."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from scanner.models import Report
+from scanner.reports import prometheus
+
+from .conftest import inventory, seed_report
+
+
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+def test_seed_scenario_metrics(report: Report):
+    found = samples(prometheus.render(replace(report, duration_seconds=0.25)))
+    assert found[("kbscan_hosts", (("status", "compliant"),))] == 2
+    assert found[("kbscan_hosts", (("status", "noncompliant"),))] == 1
+    assert found[("kbscan_hosts", (("status", "unknown"),))] == 1
+    hv02 = (("cluster", "CLU1"), ("host", "HV02"), ("os", "ws2012"))
+    assert found[("kbscan_host_status", (*hv02, ("status", "noncompliant")))] == 1
+    assert found[("kbscan_host_status", (*hv02, ("status", "compliant")))] == 0
+    assert found[("kbscan_host_findings", (("host", "HV02"), ("status", "missing")))] == 4
+    assert found[("kbscan_host_findings", (("host", "HV01"), ("status", "superseded")))] == 1
+    assert found[("kbscan_host_next_due_timestamp_seconds", (("host", "HV01"),))] == datetime(
+        2014, 1, 10, tzinfo=UTC).timestamp()
+    assert found[("kbscan_catalogue_entries", (("origin", "database"),))] == 8
+    refreshed = datetime(2013, 12, 19, 4, tzinfo=UTC).timestamp()
+    assert found[("kbscan_catalogue_refreshed_timestamp_seconds", ())] == refreshed
+    assert found[("kbscan_inventory_errors", ())] == 1
+    assert found[("kbscan_cluster_consistent", (("cluster", "CLU1"),))] == 0
+    assert found[("kbscan_scan_duration_seconds", ())] == 0.25
+    assert found[("kbscan_scan_timestamp_seconds", ())] == datetime(2013, 12, 20, 8, tzinfo=UTC).timestamp()
+
+
+def test_every_family_has_help_and_type():
+    text = prometheus.render(seed_report())
+    names = {line.split()[2] for line in text.splitlines() if line.startswith("# TYPE")}
+    helps = {line.split()[2] for line in text.splitlines() if line.startswith("# HELP")}
+    assert names == helps and all(n.startswith("kbscan_") for n in names)
+
+
+def test_odd_host_names_are_escaped():
+    odd = 'a"b\\c\nd'
+    text = prometheus.render(seed_report([inventory(odd, "KB2779069")]))
+    found = samples(text)
+    assert found[("kbscan_host_findings", (("host", odd), ("status", "missing")))] == 5
+    assert 'host="a\\"b\\\\c\\nd"' in text
+
+
+def test_empty_fleet_still_parses():
+    found = samples(prometheus.render(seed_report([])))
+    assert found[("kbscan_hosts", (("status", "compliant"),))] == 0
+    assert not any(name == "kbscan_host_status" for name, _ in found)
