@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="inventory file or folder (repeatable; default: config inventory.paths)")
 
     commands.add_parser("daemon", help="run the scheduler until SIGTERM")
+    history = commands.add_parser("history", help="a host's status transitions, newest first")
+    history.add_argument("host", metavar="HOST")
+    history.add_argument("--limit", type=int, default=50, metavar="N")
     commands.add_parser("status", help="last refresh/scan, per-source health, catalogue age")
     return parser
 
@@ -156,9 +159,26 @@ def _cmd_inventory(args: argparse.Namespace, config: Config, out: TextIO) -> int
 
 
 def _cmd_status(args: argparse.Namespace, config: Config, out: TextIO) -> int:
-    from scanner import refresh
+    from scanner import refresh, status
 
-    out.write("\n".join(refresh.status_lines(config)) + "\n")
+    out.write("\n".join([*refresh.status_lines(config), *status.scan_lines(config)]) + "\n")
+    return EXIT_OK
+
+
+def _cmd_daemon(args: argparse.Namespace, config: Config, out: TextIO) -> int:
+    from scanner.daemon import Daemon
+
+    if not args.quiet and not args.verbose:
+        logging.getLogger().setLevel(logging.INFO)  # one line per job is the daemon's point
+    if args.verbose < 2:  # its per-run lines repeat ours, and a skipped overlapping run is by design
+        logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    return Daemon(config, find_config(args.config)).run()
+
+
+def _cmd_history(args: argparse.Namespace, config: Config, out: TextIO) -> int:
+    from scanner import status
+
+    out.write("\n".join(status.history_lines(config, args.host, args.limit)) + "\n")
     return EXIT_OK
 
 
@@ -182,22 +202,20 @@ def _cmd_check(args: argparse.Namespace, config: Config, out: TextIO) -> int:
     return code
 
 
-def _cmd_unavailable(args: argparse.Namespace, config: Config, out: TextIO) -> int:
-    raise ScannerError(f"'kbscan {args.command}' is not available in this version")
-
-
 HANDLERS: dict[str, Callable[[argparse.Namespace, Config, TextIO], int]] = {
     "scan": _cmd_scan,
     "catalogue": _cmd_catalogue,
     "inventory": _cmd_inventory,
     "check": _cmd_check,
-    "daemon": _cmd_unavailable,
+    "daemon": _cmd_daemon,
+    "history": _cmd_history,
     "status": _cmd_status,
 }
 
 
 def setup_logging(verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    # No timestamps: journald (and most log collectors) add their own.
     logging.basicConfig(level=level, format="kbscan: %(levelname)s: %(message)s", stream=sys.stderr,
                         force=True)
 

@@ -15,6 +15,7 @@ from scanner.config import Config
 from scanner.embedded import load_embedded
 from scanner.evaluate import Policy, evaluate_fleet
 from scanner.fleet import combine
+from scanner.inventory_cache import InventoryCache, read_paths_cached
 from scanner.models import CatalogueInfo, HostInventory, InventoryError, Report
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ def load_catalogue(config: Config) -> Catalogue:
             db.conn.close()
         if stored is not None:
             return stored
-        log.info("%s holds no catalogue yet; using the embedded one", config.database)
+        log.debug("%s holds no catalogue yet; using the embedded one", config.database)
     return embedded_catalogue()
 
 
@@ -54,20 +55,27 @@ def policy_for(config: Config, as_of: date | None, now: datetime | None = None) 
 
 def read_inventories(config: Config, paths: Sequence[Path],
                      progress: Callable[[int, int], None] | None = None,
+                     cache: InventoryCache | None = None,
                      ) -> tuple[list[HostInventory], list[InventoryError], list[str]]:
-    """Read every file, merge hosts seen twice and fill facts from [[hosts]] groups."""
-    found, errors = inventory.read_paths(paths, max_bytes=config.inventory.max_bytes, progress=progress)
+    """Read every file (through the cache when one is given), merge hosts seen twice and fill facts
+    from [[hosts]] groups."""
+    if cache is not None:
+        found, errors = read_paths_cached(paths, max_bytes=config.inventory.max_bytes, cache=cache,
+                                          progress=progress)
+    else:
+        found, errors = inventory.read_paths(paths, max_bytes=config.inventory.max_bytes, progress=progress)
     combined, warnings = combine(found, config.hosts)
     return combined, errors, warnings
 
 
 def run_scan(config: Config, paths: Sequence[Path], as_of: date | None = None,
              catalogue: Catalogue | None = None,
-             progress: Callable[[int, int], None] | None = None) -> Report:
+             progress: Callable[[int, int], None] | None = None,
+             cache: InventoryCache | None = None) -> Report:
     started = time.monotonic()
     generated_at = datetime.now(UTC)
     policy = policy_for(config, as_of, generated_at)
     catalogue = catalogue or load_catalogue(config)
-    hosts, errors, warnings = read_inventories(config, paths, progress)
+    hosts, errors, warnings = read_inventories(config, paths, progress, cache)
     report = evaluate_fleet(catalogue, hosts, errors, policy, generated_at, warnings)
     return replace(report, duration_seconds=time.monotonic() - started)

@@ -9,6 +9,8 @@ newer superseding update is preferred and one rollup covering several findings c
 
 from __future__ import annotations
 
+import heapq
+
 from scanner.catalogue import Catalogue
 from scanner.models import HostResult, Remedy, Status, kb_sort_key
 
@@ -28,16 +30,28 @@ def remediate(catalogue: Catalogue, host: HostResult) -> tuple[Remedy, ...]:
                 candidates.setdefault(cover.kb, set()).add(kb)
     remaining = set(missing)
     chosen: list[Remedy] = []
-    while remaining:
-        useful = {kb: resolves & remaining for kb, resolves in candidates.items() if resolves & remaining}
+    # Lazy greedy: a heap ordered by (coverage, newest); a popped candidate whose coverage shrank since it
+    # was pushed goes back with its new size. Linearithmic where the plain greedy loop is quadratic.
+    heap = [(-len(resolves), _newest_first(kb), kb) for kb, resolves in candidates.items()]
+    heapq.heapify(heap)
+    while remaining and heap:
+        size, order, best = heapq.heappop(heap)
+        useful = candidates[best] & remaining
         if not useful:
-            break
-        best = max(useful, key=lambda kb: (len(useful[kb]), kb_sort_key(kb)))
+            continue
+        if len(useful) != -size:
+            heapq.heappush(heap, (-len(useful), order, best))
+            continue
         package = catalogue.get(best)
         chosen.append(Remedy(best, package.title if package else best,
-                             tuple(sorted(useful[best], key=kb_sort_key)), package.download if package else ()))
-        remaining -= useful[best]
+                             tuple(sorted(useful, key=kb_sort_key)), package.download if package else ()))
+        remaining -= useful
     for kb in sorted(remaining, key=kb_sort_key):  # no package known: the KB itself, to look up
         entry = catalogue.get(kb)
         chosen.append(Remedy(kb, entry.title if entry else kb, (kb,), entry.download if entry else ()))
     return tuple(chosen)
+
+
+def _newest_first(kb: str) -> tuple[int, str]:
+    number, text = kb_sort_key(kb)
+    return -number, text

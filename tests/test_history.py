@@ -1,0 +1,51 @@
+"""Scan history: transitions only when something changes, hosts that vanish, retention."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from scanner.evaluate import Policy, evaluate_fleet
+from scanner.models import HostInventory, InstalledUpdate
+from scanner.pipeline import embedded_catalogue
+from scanner.store.db import open_database
+from scanner.store.history import host_history, last_scan, prune, record_scan
+
+ROLES = ("hyper-v", "failover-clustering")
+
+
+def report(at: datetime, hosts: dict[str, tuple[str, ...]]):  # type: ignore[no-untyped-def]
+    inventories = [HostInventory(h, f"{h}.json", "kbscan-json", tuple(InstalledUpdate(k) for k in kbs), os="ws2012",
+                                 roles=ROLES) for h, kbs in hosts.items()]
+    return evaluate_fleet(embedded_catalogue(), inventories, [], Policy.at(date(2013, 12, 20)), at)
+
+
+def test_transitions_are_stored_per_change_not_per_scan(tmp_path: Path):
+    db = open_database(tmp_path / "kbscan.db")
+    t1, t2, t3 = (datetime(2013, 12, d, 8, tzinfo=UTC) for d in (18, 19, 20))
+    assert record_scan(db, report(t1, {"HV01": ("KB2779069",)})) == 8  # host + 7 findings appear
+    assert record_scan(db, report(t2, {"HV01": ("KB2779069",)})) == 0  # nothing changed
+    assert record_scan(db, report(t3, {"HV01": ("KB2779069", "KB2908415")})) == 1
+    assert [(r["kb"], r["old"], r["new"]) for r in host_history(db, "HV01", 2)] == [
+        ("KB2908415", "missing", "installed"), ("KB2908415", None, "missing")]
+    assert db.execute("SELECT count(*) FROM transitions").fetchone()[0] == 9
+    assert last_scan(db)["transitions"] == 1  # type: ignore[index]
+
+
+def test_a_host_that_disappears_is_marked_gone_once(tmp_path: Path):
+    db = open_database(tmp_path / "kbscan.db")
+    record_scan(db, report(datetime(2013, 12, 18, tzinfo=UTC), {"HV01": (), "HV02": ()}))
+    assert record_scan(db, report(datetime(2013, 12, 19, tzinfo=UTC), {"HV01": ()})) == 1
+    assert record_scan(db, report(datetime(2013, 12, 20, tzinfo=UTC), {"HV01": ()})) == 0
+    assert host_history(db, "HV02", 1)[0]["new"] == "gone"
+
+
+def test_retention_prunes_old_scans_and_transitions(tmp_path: Path):
+    db = open_database(tmp_path / "kbscan.db")
+    record_scan(db, report(datetime(2013, 1, 1, tzinfo=UTC), {"HV01": ()}))
+    latest = replace(report(datetime(2013, 12, 20, tzinfo=UTC), {"HV01": ("KB2779069",)}))
+    record_scan(db, latest)
+    assert prune(db, datetime(2013, 6, 1, tzinfo=UTC)) == 8
+    assert [r["new"] for r in host_history(db, "HV01")] == ["installed"]
+    assert db.execute("SELECT count(*) FROM scans").fetchone()[0] == 1

@@ -1,0 +1,69 @@
+"""Reports on disk: every file parses, host names never escape reports_dir or collide, writes are atomic."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from scanner.errors import ScannerError
+from scanner.evaluate import Policy, evaluate_fleet
+from scanner.files import write_atomic
+from scanner.models import HostInventory
+from scanner.pipeline import embedded_catalogue
+from scanner.publish import publish, safe_name
+
+ODD = ["../../etc/passwd", "a/b", "a_b", "nul\x00byte", "x" * 300, "CON", "con.txt", ".hidden", "ＨＶ０１", "HV01"]
+
+
+def fleet(names: list[str]):  # type: ignore[no-untyped-def]
+    inventories = [HostInventory(n, f"{i}.json", "kbscan-json", os="ws2012", roles=()) for i, n in enumerate(names)]
+    return evaluate_fleet(embedded_catalogue(), inventories, [], Policy.at(date(2013, 12, 20)),
+                          datetime(2013, 12, 20, tzinfo=UTC))
+
+
+def test_odd_host_names_stay_inside_and_never_collide(tmp_path: Path):
+    reports = tmp_path / "reports"
+    written = publish(fleet(ODD), reports)
+    host_files = sorted((reports / "hosts").iterdir())
+    assert len(host_files) == len(ODD)
+    for path in written:
+        assert path.resolve().is_relative_to(reports.resolve())
+        json.loads(path.read_text()) if path.suffix == ".json" else path.read_text()
+    names = {json.loads(p.read_text())["host"] for p in host_files}
+    assert names == set(ODD)
+    assert all(len(p.name) <= 120 and "/" not in p.name and "\x00" not in p.name for p in host_files)
+    assert not (tmp_path / "etc").exists()
+
+
+@pytest.mark.parametrize(("host", "expected"), [("HV01", "HV01"), ("hv-01.contoso", "hv-01.contoso")])
+def test_plain_names_are_kept(host: str, expected: str):
+    assert safe_name(host) == expected
+
+
+def test_changed_names_get_a_hash_so_similar_names_differ():
+    assert safe_name("a/b") != safe_name("a_b") and safe_name("a/b").startswith("a_b-")
+    assert safe_name("CON").startswith("_CON-")
+
+
+def test_hosts_no_longer_reported_lose_their_file(tmp_path: Path):
+    publish(fleet(["HV01", "HV02"]), tmp_path)
+    publish(fleet(["HV01"]), tmp_path)
+    assert sorted(p.name for p in (tmp_path / "hosts").iterdir()) == ["HV01.json"]
+
+
+def test_a_failed_write_keeps_the_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    target = tmp_path / "latest.json"
+    write_atomic(target, '{"old": true}\n')
+
+    def full_disk(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(ScannerError, match="previous file kept: No space left on device"):
+        write_atomic(target, '{"new": true}\n')
+    assert target.read_text() == '{"old": true}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["latest.json"]  # no temp file left behind
