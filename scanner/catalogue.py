@@ -58,7 +58,8 @@ class Catalogue:
 
     def covers(self, kb: str) -> tuple[Cover, ...]:
         """Every KB whose installation covers `kb`, nearest first (the KB itself not included)."""
-        return self._covers.get(kb) or self._closure(kb)
+        found = self._covers.get(kb)
+        return found if found is not None else self._closure(kb)
 
     def superseded_by(self, kb: str) -> tuple[str, ...]:
         return self._superseded_by.get(kb, ())

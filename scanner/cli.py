@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--at", type=_date_arg, metavar="YYYY-MM-DD", help="evaluate as of this date")
     scan.add_argument("--format", choices=SCAN_FORMATS, default="table")
     scan.add_argument("--output", type=Path, metavar="FILE", help="write the report here instead of stdout")
+    scan.add_argument("--workers", type=int, metavar="N",
+                      help="processes that read inventories (default: every core for 400+ files; 1: no pool)")
 
     catalogue = commands.add_parser("catalogue", help="show, refresh or import the KB catalogue")
     cat_commands = catalogue.add_subparsers(dest="catalogue_command", required=True, metavar="ACTION")
@@ -90,9 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _write(text: str, output: Path | None, out: TextIO) -> None:
+def _write(text: str | Iterable[str], output: Path | None, out: TextIO) -> None:
     if output is None:
-        out.write(text)
+        out.writelines([text] if isinstance(text, str) else text)
         return
     from scanner.files import write_atomic
 
@@ -110,8 +112,14 @@ def _cmd_scan(args: argparse.Namespace, config: Config, out: TextIO) -> int:
                            "or set [inventory] paths in the config")
     from scanner.progress import progress_bar
 
-    report = run_scan(config, paths, as_of=args.at, progress=progress_bar("reading inventories"))
-    _write(render(report, args.format), args.output, out)
+    report = run_scan(config, paths, as_of=args.at, progress=progress_bar("reading inventories"),
+                      remediation=args.format in ("json", "html", "remediation"), workers=args.workers)
+    if args.format == "json":
+        from scanner.reports.json import chunks
+
+        _write(chunks(report), args.output, out)  # streamed: large fleets never become one string
+    else:
+        _write(render(report, args.format), args.output, out)
     if report.hosts and all(h.status is HostStatus.COMPLIANT for h in report.hosts):
         return EXIT_OK
     if not report.hosts:
@@ -193,7 +201,7 @@ def _cmd_check(args: argparse.Namespace, config: Config, out: TextIO) -> int:
         paths = args.path or list(config.inventory.paths)
         if not paths:
             raise ScannerError("no inventory paths: pass --path or set [inventory] paths in the config")
-        report = run_scan(config, paths, as_of=args.at)
+        report = run_scan(config, paths, as_of=args.at, remediation=False)
         code, text = check_result(report, Selection(args.host, args.cluster, args.all), warn_days=args.warn_days,
                                   max_catalogue_age=args.max_catalogue_age, now=datetime.now(UTC))
     except ScannerError as e:

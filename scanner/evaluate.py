@@ -21,7 +21,7 @@ from scanner.models import (
     Report,
     Status,
 )
-from scanner.remediation import remediate
+from scanner.remediation import Remediator
 
 COVERED = frozenset({Status.INSTALLED, Status.SUPERSEDED, Status.INCLUDED})
 
@@ -231,13 +231,20 @@ def exemption_warnings(exemptions: Sequence[Exemption], hosts: Sequence[HostResu
     return tuple(warnings)
 
 
+def with_remediation(report: Report, catalogue: Catalogue) -> Report:
+    """The report with each noncompliant host's remediation; a separate step because it costs more than
+    the verdicts on large catalogues and only the JSON, HTML and remediation outputs need it."""
+    remediator = Remediator(catalogue)
+    hosts = tuple(replace(h, remediation=remediator.remedies(h)) if h.status is HostStatus.NONCOMPLIANT else h
+                  for h in report.hosts)
+    return replace(report, hosts=hosts)
+
+
 def evaluate_fleet(catalogue: Catalogue, inventories: Sequence[HostInventory],
                    errors: Sequence[InventoryError], policy: Policy, generated_at: datetime,
                    warnings: Sequence[str] = ()) -> Report:
     evaluator = Evaluator(catalogue, policy)
     hosts = tuple(sorted((evaluator.host(inv) for inv in inventories), key=lambda h: h.host))
-    hosts = tuple(replace(h, remediation=remediate(catalogue, h)) if h.status is HostStatus.NONCOMPLIANT else h
-                  for h in hosts)
     return Report(
         generated_at=generated_at, as_of=policy.as_of, catalogue=catalogue.info, hosts=hosts,
         clusters=cluster_results(hosts), errors=tuple(errors),

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from scanner.errors import ScannerError
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` atomically; on any failure the previous file stays intact."""
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Replace `path` with `text` (a string or chunks of one) atomically; on any failure the previous
+    file stays intact."""
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -20,7 +22,10 @@ def write_atomic(path: Path, text: str) -> None:
                            "its permissions") from e
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                handle.writelines(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)

@@ -24,6 +24,7 @@ class InventoryCache:
     """In memory for the daemon's lifetime; `changed` / `gone` say what to persist (store/cache.py)."""
 
     files: dict[str, Entry] = field(default_factory=dict)
+    objects: dict[str, tuple[list[HostInventory], list[InventoryError]]] = field(default_factory=dict)
     changed: dict[str, Entry] = field(default_factory=dict)
     gone: set[str] = field(default_factory=set)
     parsed: int = 0
@@ -35,8 +36,13 @@ class InventoryCache:
         return changed, gone
 
 
-def _result(data: Any) -> tuple[list[HostInventory], list[InventoryError]]:
-    return ([inventory_from_data(h) for h in data["hosts"]], [InventoryError(p, e) for p, e in data["errors"]])
+def _result(cache: InventoryCache, key: str, data: Any) -> tuple[list[HostInventory], list[InventoryError]]:
+    """The parsed objects, rebuilt from the stored form only once per daemon lifetime."""
+    found = cache.objects.get(key)
+    if found is None:
+        found = cache.objects[key] = ([inventory_from_data(h) for h in data["hosts"]],
+                                      [InventoryError(p, e) for p, e in data["errors"]])
+    return list(found[0]), list(found[1])
 
 
 def _read(path: Path, max_bytes: int, cache: InventoryCache) -> tuple[list[HostInventory], list[InventoryError]]:
@@ -48,7 +54,7 @@ def _read(path: Path, max_bytes: int, cache: InventoryCache) -> tuple[list[HostI
     known = cache.files.get(key)
     if known is not None and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
         cache.reused += 1
-        return _result(known[3])
+        return _result(cache, key, known[3])
     if stat.st_size > max_bytes:
         return inventory.read_file(path, max_bytes=max_bytes)
     try:
@@ -63,8 +69,9 @@ def _read(path: Path, max_bytes: int, cache: InventoryCache) -> tuple[list[HostI
         hosts, errors = inventory.read_file(path, max_bytes=max_bytes)
         entry = (stat.st_size, stat.st_mtime_ns, digest,
                  {"hosts": [inventory_data(h) for h in hosts], "errors": [[e.path, e.error] for e in errors]})
+        cache.objects[key] = (hosts, errors)
     cache.files[key] = cache.changed[key] = entry
-    return _result(entry[3])
+    return _result(cache, key, entry[3])
 
 
 def read_paths_cached(paths: Sequence[Path], *, max_bytes: int = inventory.DEFAULT_MAX_BYTES,
@@ -89,5 +96,6 @@ def read_paths_cached(paths: Sequence[Path], *, max_bytes: int = inventory.DEFAU
     seen = {str(p) for p in files}
     for key in [k for k in cache.files if k not in seen]:
         del cache.files[key]
+        cache.objects.pop(key, None)
         cache.gone.add(key)
     return hosts, errors

@@ -13,7 +13,7 @@ from scanner import inventory
 from scanner.catalogue import Catalogue
 from scanner.config import Config
 from scanner.embedded import load_embedded
-from scanner.evaluate import Policy, evaluate_fleet
+from scanner.evaluate import Policy, evaluate_fleet, with_remediation
 from scanner.fleet import combine
 from scanner.inventory_cache import InventoryCache, read_paths_cached
 from scanner.models import CatalogueInfo, HostInventory, InventoryError, Report
@@ -55,7 +55,7 @@ def policy_for(config: Config, as_of: date | None, now: datetime | None = None) 
 
 def read_inventories(config: Config, paths: Sequence[Path],
                      progress: Callable[[int, int], None] | None = None,
-                     cache: InventoryCache | None = None,
+                     cache: InventoryCache | None = None, workers: int | None = None,
                      ) -> tuple[list[HostInventory], list[InventoryError], list[str]]:
     """Read every file (through the cache when one is given), merge hosts seen twice and fill facts
     from [[hosts]] groups."""
@@ -63,7 +63,8 @@ def read_inventories(config: Config, paths: Sequence[Path],
         found, errors = read_paths_cached(paths, max_bytes=config.inventory.max_bytes, cache=cache,
                                           progress=progress)
     else:
-        found, errors = inventory.read_paths(paths, max_bytes=config.inventory.max_bytes, progress=progress)
+        found, errors = inventory.read_paths(paths, max_bytes=config.inventory.max_bytes, progress=progress,
+                                             workers=workers)
     combined, warnings = combine(found, config.hosts)
     return combined, errors, warnings
 
@@ -71,11 +72,14 @@ def read_inventories(config: Config, paths: Sequence[Path],
 def run_scan(config: Config, paths: Sequence[Path], as_of: date | None = None,
              catalogue: Catalogue | None = None,
              progress: Callable[[int, int], None] | None = None,
-             cache: InventoryCache | None = None) -> Report:
+             cache: InventoryCache | None = None, remediation: bool = True,
+             workers: int | None = None) -> Report:
     started = time.monotonic()
     generated_at = datetime.now(UTC)
     policy = policy_for(config, as_of, generated_at)
     catalogue = catalogue or load_catalogue(config)
-    hosts, errors, warnings = read_inventories(config, paths, progress, cache)
+    hosts, errors, warnings = read_inventories(config, paths, progress, cache, workers)
     report = evaluate_fleet(catalogue, hosts, errors, policy, generated_at, warnings)
+    if remediation:
+        report = with_remediation(report, catalogue)
     return replace(report, duration_seconds=time.monotonic() - started)

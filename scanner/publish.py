@@ -41,17 +41,18 @@ def safe_name(host: str) -> str:
 def publish(report: Report, reports_dir: Path) -> list[Path]:
     """Write every report file; a failed write leaves the previous file intact (files.write_atomic)."""
     written = []
-    data = json_report.report_data(report)
-    outputs = {"latest.json": json.dumps(data, indent=2, ensure_ascii=False) + "\n",
-               "kbscan.prom": prometheus.render(report), "index.html": html.render(report)}
+    outputs = {"latest.json": json_report.chunks(report), "kbscan.prom": prometheus.render(report),
+               "index.html": html.render(report)}
     for name, text in outputs.items():
         write_atomic(reports_dir / name, text)
         written.append(reports_dir / name)
+    data = json_report.report_data(report, hosts=False)
     hosts_dir = reports_dir / "hosts"
     names: set[str] = set()
     head = {"schema_version": data["schema_version"], "generated_at": data["generated_at"], "as_of": data["as_of"]}
-    for host in data["hosts"]:
-        name = safe_name(host["host"]) + ".json"
+    for result in report.hosts:
+        host = json_report.host_data(result)
+        name = safe_name(result.host) + ".json"
         names.add(name)
         target = hosts_dir / name
         write_atomic(target, json.dumps({**head, **host}, indent=2, ensure_ascii=False) + "\n")

@@ -7,6 +7,7 @@ import pathlib
 from collections.abc import Callable, Sequence
 
 from scanner.errors import InventoryReadError
+from scanner.inventory.parallel import read_in_pool, workers_for
 from scanner.models import HostInventory, InventoryError
 
 logger = logging.getLogger(__name__)
@@ -82,11 +83,12 @@ def read_file(path: pathlib.Path, *, max_bytes: int = DEFAULT_MAX_BYTES
 
 def read_paths(
     paths: Sequence[pathlib.Path], *, max_bytes: int = DEFAULT_MAX_BYTES,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None, workers: int | None = None,
 ) -> tuple[list[HostInventory], list[InventoryError]]:
     """Every host in every file under `paths`; each unreadable file or missing path is one error.
 
-    `progress(done, total)` is called after each file.
+    `progress(done, total)` is called after each file. `workers`: None reads large fleets on every
+    core (inventory/parallel.py), 1 reads in this process only; the result is the same either way.
     """
     hosts: list[HostInventory] = []
     errors: list[InventoryError] = []
@@ -101,6 +103,12 @@ def read_paths(
             errors.append(_error(str(path), "the folder holds no inventory files"))
         expanded.extend(found)
     expanded = iter_files(expanded)  # drops a file named twice
+    pool = workers_for(len(expanded), workers)
+    if pool > 1:
+        for found_hosts, found_errors in read_in_pool(expanded, max_bytes, pool, progress):
+            hosts.extend(found_hosts)
+            errors.extend(found_errors)
+        return hosts, errors
     for done, path in enumerate(expanded, 1):
         found_hosts, found_errors = read_file(path, max_bytes=max_bytes)
         hosts.extend(found_hosts)

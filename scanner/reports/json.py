@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -67,7 +68,7 @@ def cluster_data(cluster: ClusterResult) -> dict[str, Any]:
                             for d in cluster.differences]}
 
 
-def report_data(report: Report) -> dict[str, Any]:
+def report_data(report: Report, *, hosts: bool = True) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": _time(report.generated_at),
@@ -75,7 +76,7 @@ def report_data(report: Report) -> dict[str, Any]:
         "catalogue": catalogue_data(report.catalogue),
         "summary": {"hosts": len(report.hosts),
                     **{str(s): report.hosts_with(s) for s in HostStatus}},
-        "hosts": [host_data(h) for h in report.hosts],
+        "hosts": [host_data(h) for h in report.hosts] if hosts else [],
         "clusters": [cluster_data(c) for c in report.clusters],
         "errors": [{"path": e.path, "error": e.error} for e in report.errors],
         "warnings": list(report.warnings),
@@ -83,5 +84,31 @@ def report_data(report: Report) -> dict[str, Any]:
     }
 
 
+class _LazyList(list):  # type: ignore[type-arg]
+    """A list json's pure-Python encoder (the one used with indent) iterates without building it."""
+
+    def __init__(self, items: Callable[[], Iterator[Any]], count: int) -> None:
+        super().__init__()
+        self._items, self._count = items, count
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._items()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The JSON report as text chunks, one host at a time: a 10,000-host report never sits in memory
+    as one string or one tree of dicts."""
+    data = report_data(report, hosts=False)
+    data["hosts"] = _LazyList(lambda: (host_data(h) for h in report.hosts), len(report.hosts))
+    yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(data)
+    yield "\n"
+
+
 def render(report: Report) -> str:
-    return json.dumps(report_data(report), indent=2, ensure_ascii=False) + "\n"
+    return "".join(chunks(report))

@@ -9,7 +9,7 @@ import pytest
 from scanner.catalogue import Catalogue
 from scanner.config import Exemption
 from scanner.embedded import load_embedded
-from scanner.evaluate import Policy, evaluate_fleet
+from scanner.evaluate import Policy, evaluate_fleet, with_remediation
 from scanner.models import CatalogueEntry, CatalogueInfo, HostInventory, InstalledUpdate, InventoryError, Report
 
 ROLES = ("hyper-v", "failover-clustering")
@@ -37,9 +37,10 @@ def seed_report(hosts: list[HostInventory] | None = None) -> Report:
         inventory("LAB1", "KB2779069", os=None, cluster=None),                                   # unknown
     ]
     policy = Policy.at(date(2013, 12, 20), exemptions=(Exemption("HV05", "KB2779069", date(2014, 6, 30), "case 1234"),))
-    report = evaluate_fleet(catalogue(), fleet, [InventoryError("/inv/broken.json", "the JSON is cut off")], policy,
+    seed = catalogue()
+    report = evaluate_fleet(seed, fleet, [InventoryError("/inv/broken.json", "the JSON is cut off")], policy,
                             datetime(2013, 12, 20, 8, tzinfo=UTC))
-    return report
+    return with_remediation(report, seed)
 
 
 @pytest.fixture
