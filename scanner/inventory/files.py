@@ -87,8 +87,8 @@ def read_paths(
 ) -> tuple[list[HostInventory], list[InventoryError]]:
     """Every host in every file under `paths`; each unreadable file or missing path is one error.
 
-    `progress(done, total)` is called after each file. `workers`: None reads large fleets on every
-    core (inventory/parallel.py), 1 reads in this process only; the result is the same either way.
+    `progress(done, total)` is called after each file. `workers`: None or 1 reads in this process;
+    N > 1 (0: one per core) reads in a process pool (inventory/parallel.py); same result.
     """
     hosts: list[HostInventory] = []
     errors: list[InventoryError] = []

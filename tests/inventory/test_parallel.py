@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from scanner.inventory import read_paths
-from scanner.inventory.parallel import POOL_THRESHOLD, workers_for
+from scanner.inventory.parallel import workers_for
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "inventory"
 
@@ -22,7 +22,8 @@ def test_pool_and_serial_give_the_same_result_including_bad_files(tmp_path: Path
     assert len(serial[0]) == 15 and len(serial[1]) == 6  # 3 x (truncated JSON + empty file)
 
 
-def test_automatic_workers_only_for_large_fleets():
-    assert workers_for(10, None) == 1
-    assert workers_for(POOL_THRESHOLD, 1) == 1
+def test_the_pool_is_opt_in():
+    assert workers_for(10_000, None) == 1
+    assert workers_for(10_000, 1) == 1
     assert workers_for(5, 3) == 3
+    assert workers_for(5, 0) >= 1
