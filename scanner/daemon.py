@@ -27,7 +27,7 @@ from scanner.jobs import Runtime, guarded, refresh_job, scan_job
 from scanner.lock import StateLock
 from scanner.store import cache as cache_store
 from scanner.store.catalogue import catalogue_refreshed_at
-from scanner.store.db import open_database
+from scanner.store.db import connected
 from scanner.store.history import set_state
 
 log = logging.getLogger(__name__)
@@ -55,11 +55,8 @@ def refresh_due(config: Config, cron: CronTrigger, now: datetime) -> bool:
         return False
     if not config.database.exists():
         return True
-    db = open_database(config.database, readonly=True)
-    try:
+    with connected(config.database, readonly=True) as db:
         refreshed = catalogue_refreshed_at(db)
-    finally:
-        db.conn.close()
     first = cron.get_next_fire_time(None, now)
     second = cron.get_next_fire_time(first, first + timedelta(seconds=1)) if first else None
     period = (second - first) if first and second else timedelta(days=1)
@@ -79,11 +76,8 @@ class Daemon:
         for job in self.scheduler.get_jobs():
             if job.next_run_time is not None:
                 state[f"next_{job.id}"] = job.next_run_time.astimezone(UTC).isoformat(timespec="seconds")
-        db = open_database(self.runtime.config.database)
-        try:
+        with connected(self.runtime.config.database) as db:
             set_state(db, state)
-        finally:
-            db.conn.close()
 
     def _schedule(self, first_run: bool) -> None:
         config = self.runtime.config
@@ -119,11 +113,8 @@ class Daemon:
         config = self.runtime.config
         triggers(config)  # a bad schedule is a config error before anything starts
         with StateLock(config.state_dir):
-            db = open_database(config.database)
-            try:
+            with connected(config.database) as db:
                 self.runtime.cache.files.update(cache_store.load(db))
-            finally:
-                db.conn.close()
             signal.signal(signal.SIGTERM, self._stop)
             signal.signal(signal.SIGINT, self._stop)
             signal.signal(signal.SIGHUP, self._reload)

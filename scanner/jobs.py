@@ -16,7 +16,7 @@ from scanner.pipeline import run_scan
 from scanner.publish import publish
 from scanner.refresh import refresh_catalogue
 from scanner.store import cache as cache_store
-from scanner.store.db import open_database
+from scanner.store.db import connected
 from scanner.store.history import prune, record_scan
 
 log = logging.getLogger(__name__)
@@ -52,15 +52,12 @@ def scan_job(runtime: Runtime) -> str:
     if not config.inventory.paths:
         return "scan: no [inventory] paths configured; nothing to scan"
     report = run_scan(config, list(config.inventory.paths), progress=runtime.checkpoint, cache=runtime.cache)
-    db = open_database(config.database)
-    try:
+    with connected(config.database) as db:
         transitions = record_scan(db, report)
         prune(db, config.history_retention.before(datetime.now(UTC)))
         changed, gone = runtime.cache.take_changes()
         if changed or gone:
             cache_store.save(db, changed, gone)
-    finally:
-        db.conn.close()
     publish(report, config.reports_dir)
     summary = ", ".join(f"{report.hosts_with(s)} {s}" for s in ("compliant", "noncompliant", "unknown"))
     return (f"scan: {len(report.hosts)} hosts ({summary}), {len(report.errors)} errors, "

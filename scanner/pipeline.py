@@ -30,13 +30,10 @@ def load_catalogue(config: Config) -> Catalogue:
     """The stored catalogue when `state_dir` holds one, else the embedded one (works offline)."""
     if config.database.exists():
         from scanner.store.catalogue import load_catalogue as load_stored
-        from scanner.store.db import open_database
+        from scanner.store.db import connected
 
-        db = open_database(config.database, readonly=True)
-        try:
+        with connected(config.database, readonly=True) as db:
             stored = load_stored(db)
-        finally:
-            db.conn.close()
         if stored is not None:
             return stored
         log.debug("%s holds no catalogue yet; using the embedded one", config.database)

@@ -27,7 +27,7 @@ from scanner.store.catalogue import (
     source_health,
     source_state,
 )
-from scanner.store.db import open_database
+from scanner.store.db import connected
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +96,7 @@ def _refresh_source(session: requests.Session, config: Config, hints: SourceHint
 
 def _store_and_merge(config: Config, records: list[SourceRecord], now: datetime,
                      keep_only: list[str] | None) -> RefreshResult:
-    db = open_database(config.database)
-    try:
+    with connected(config.database) as db:
         if keep_only is not None:
             forget_sources(db, keep_only)
         current: list[SourceEntries] = []
@@ -115,8 +114,6 @@ def _store_and_merge(config: Config, records: list[SourceRecord], now: datetime,
         curated, _ = load_embedded()
         merged = merge(curated, current)
         changes = save_refresh(db, records, merged, now)
-    finally:
-        db.conn.close()
     return RefreshResult(tuple(r.health for r in records), len(merged), changes)
 
 
@@ -126,11 +123,8 @@ def refresh_catalogue(config: Config, *, session: requests.Session | None = None
     """Fetch every configured source (one failing never stops the others), merge, store."""
     now = now or datetime.now(UTC)
     session = session or make_session(config.http)
-    db = open_database(config.database)
-    try:
+    with connected(config.database) as db:
         previous = {s.name: source_state(db, s.name) for s in config.sources}
-    finally:
-        db.conn.close()
     records = []
     for done, source in enumerate(config.sources, 1):
         hints = SourceHints(source.name, source.url, source.products, source.roles)
@@ -166,11 +160,8 @@ def import_list(config: Config, path: Path, *, now: datetime | None = None) -> R
 def catalogue_diff(config: Config, since: date | None) -> list[str]:
     if not config.database.exists():
         return ["no catalogue has been stored yet; run 'kbscan catalogue refresh'"]
-    db = open_database(config.database, readonly=True)
-    try:
+    with connected(config.database, readonly=True) as db:
         rows = changes_since(db, since)
-    finally:
-        db.conn.close()
     if not rows:
         return [f"no catalogue changes{' since ' + since.isoformat() if since else ''}"]
     lines = []
@@ -185,13 +176,10 @@ def status_lines(config: Config, now: datetime | None = None) -> list[str]:
     now = now or datetime.now(UTC)
     if not config.database.exists():
         return ["catalogue: embedded (no refresh stored yet; run 'kbscan catalogue refresh')"]
-    db = open_database(config.database, readonly=True)
-    try:
+    with connected(config.database, readonly=True) as db:
         refreshed = catalogue_refreshed_at(db)
         health = source_health(db)
         entries = db.execute("SELECT count(*) FROM catalogue_entries").fetchone()[0] if refreshed else 0
-    finally:
-        db.conn.close()
     if refreshed is None:
         return ["catalogue: embedded (no refresh stored yet; run 'kbscan catalogue refresh')"]
     age = now - refreshed

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from scanner.config import Config
 from scanner.inventory import normalise_host
-from scanner.store.db import open_database
+from scanner.store.db import connected
 from scanner.store.history import get_state, host_history, last_scan
 
 
 def scan_lines(config: Config) -> list[str]:
     if not config.database.exists():
         return ["last scan: none recorded (the daemon records scans; see 'kbscan daemon')"]
-    db = open_database(config.database, readonly=True)
-    try:
+    with connected(config.database, readonly=True) as db:
         scan = last_scan(db)
         state = get_state(db)
-    finally:
-        db.conn.close()
     lines = []
     if scan is None:
         lines.append("last scan: none recorded")
@@ -33,11 +30,8 @@ def scan_lines(config: Config) -> list[str]:
 def history_lines(config: Config, host: str, limit: int) -> list[str]:
     if not config.database.exists():
         return [f"no history for {host}: no scan has been recorded in {config.database}"]
-    db = open_database(config.database, readonly=True)
-    try:
+    with connected(config.database, readonly=True) as db:
         rows = host_history(db, normalise_host(host), limit)
-    finally:
-        db.conn.close()
     if not rows:
         return [f"no history for {host}"]
     return [f"{row['at'][:19]}  {row['kb'] or 'host':<10} {row['old'] or '-'} -> {row['new']}" for row in rows]

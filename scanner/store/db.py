@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -34,3 +35,13 @@ def open_database(path: Path, *, readonly: bool = False) -> sqlite_utils.Databas
     except (sqlite3.Error, OSError) as e:
         raise StoreError(f"{path}: cannot open the state database: {e}; check state_dir and its "
                          "permissions, or move a damaged file aside") from e
+
+
+@contextmanager
+def connected(path: Path, *, readonly: bool = False) -> Iterator[sqlite_utils.Database]:
+    """`with connected(path) as db:` opens the state database and always closes it."""
+    db = open_database(path, readonly=readonly)
+    try:
+        yield db
+    finally:
+        db.conn.close()
