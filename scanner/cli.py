@@ -162,6 +162,9 @@ def _cmd_inventory(args: argparse.Namespace, config: Config, out: TextIO) -> int
     from scanner.reports import catalogue as listing
 
     found, errors = inventory.read_paths(args.paths, max_bytes=config.inventory.max_bytes)
+    if args.format == "json":  # the JSON is the list of hosts DESIGN.md names; errors go to stderr
+        for error in errors:
+            print(f"kbscan: error: {error.path}: {error.error}", file=sys.stderr)
     out.write(listing.render_inventory(found, errors, args.format))
     return EXIT_FINDINGS if errors or not found else EXIT_OK
 
