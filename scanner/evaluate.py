@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 
@@ -136,7 +136,7 @@ class Evaluator:
         self._exemptions = tuple(e for e in policy.exemptions if policy.as_of <= e.until)
 
     def findings(self, host: str, product: str, roles: frozenset[str],
-                 installed: frozenset[str]) -> tuple[Finding, ...]:
+                 installed: Iterable[str]) -> tuple[Finding, ...]:
         plan = self._plans.get((product, roles))
         if plan is None:
             plan = self._plans[(product, roles)] = _Plan(self.catalogue, self.policy, product, roles)
@@ -175,7 +175,8 @@ class Evaluator:
                          "gives them, so role-specific KBs were not checked")
         findings: tuple[Finding, ...] = ()
         if inventory.os is not None:
-            findings = self.findings(inventory.host, inventory.os, frozenset(roles), inventory.installed)
+            findings = self.findings(inventory.host, inventory.os, frozenset(roles),
+                                     [update.kb for update in inventory.updates])
         if reasons:
             status = HostStatus.UNKNOWN
         elif any(f.status is Status.MISSING for f in findings):

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cached_property
 from types import MappingProxyType
 
 _KB_RE = re.compile(r"^\s*(?:KB)?\s*0*([1-9][0-9]{3,7})\s*$", re.IGNORECASE)
@@ -137,7 +138,7 @@ class HostInventory:
     cluster: str | None = None
     collected_at: datetime | None = None
 
-    @property
+    @cached_property
     def installed(self) -> frozenset[str]:
         return frozenset(update.kb for update in self.updates)
 
