@@ -41,9 +41,14 @@ def _kbs(*groups: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(set(_union(*groups)), key=kb_sort_key))
 
 
+def _said(entry: CatalogueEntry, fact: str) -> tuple[str, ...]:
+    """The sources that gave `fact` so far; nobody said an empty relation or list."""
+    return entry.provenance.get(fact, entry.sources) if getattr(entry, fact) else ()
+
+
 def _provenance(entry: CatalogueEntry, fact: str, source: str) -> dict[str, tuple[str, ...]]:
     merged = dict(entry.provenance)
-    merged[fact] = _union(entry.provenance.get(fact, entry.sources), (source,))
+    merged[fact] = _union(_said(entry, fact), (source,))
     return merged
 
 
@@ -56,7 +61,7 @@ def _add(base: CatalogueEntry, new: CatalogueEntry, curated: bool) -> CatalogueE
         if added:
             value = _kbs(getattr(base, fact), added) if fact != "download" else _union(base.download, added)
             changes[fact] = value
-            provenance[fact] = _union(base.provenance.get(fact, base.sources), (source,))
+            provenance[fact] = _union(_said(base, fact), (source,))
     if base.released is None and new.released is not None:
         changes["released"] = new.released
         provenance["released"] = (source,)

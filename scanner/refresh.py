@@ -26,6 +26,7 @@ from scanner.store.catalogue import (
     save_refresh,
     source_health,
     source_state,
+    sources_ok_at,
 )
 from scanner.store.db import connected
 
@@ -55,25 +56,33 @@ class RefreshResult:
         return [*rows, f"catalogue: {self.entries} entries, {self.changes} changes"]
 
 
-def _guarded(parsed: ParsedPage, previous: SourceState, hints: SourceHints, status: int,
-             now: datetime, fetched: SourceRecord) -> SourceRecord:
-    """The layout-change guard: zero entries, or under half of last time, keeps the previous parse."""
-    count, before = len(parsed.entries), len(previous.entries)
-    if count == 0 or (before and count * 2 < before):
-        message = (f"layout change? the page now yields {count} entries (last good: {before}); "
-                   "kept the previous entries")
+def _guarded(parsed: ParsedPage, previous: SourceState, hints: SourceHints, now: datetime,
+             fetched: SourceRecord, error: str = "") -> SourceRecord:
+    """The layout-change guard: zero entries, or under half of last time, keeps the previous parse.
+
+    A refused page keeps the previous ETag / Last-Modified, so the next refresh fetches it again instead
+    of a 304 quietly blessing the page that was refused. A source with nothing stored yet is `failed`."""
+    count, kept = len(parsed.entries), len(previous.entries)
+    baseline = kept if previous.url in ("", hints.url) else 0  # a new URL may legitimately list fewer
+    if count == 0 or count * 2 < baseline:
+        why = error or f"the page now yields {count} entries"
+        if kept:
+            state, message = "degraded", f"layout change? {why} (last good: {kept}); kept the previous entries"
+        else:
+            state, message = "failed", f"{why}; nothing stored for this source yet"
         log.warning("%s: %s", hints.name, message)
-        health = SourceHealth(hints.name, hints.url, "degraded", now, status, before, message)
-        return replace(fetched, health=health, entries=None, ok=False)
-    health = SourceHealth(hints.name, hints.url, "ok", now, status, count, f"{parsed.family}")
+        health = SourceHealth(hints.name, hints.url, state, now, fetched.health.http_status, kept, message)
+        return SourceRecord(health, etag=previous.etag, last_modified=previous.last_modified)
+    health = SourceHealth(hints.name, hints.url, "ok", now, fetched.health.http_status, count, parsed.family)
     return replace(fetched, health=health, family=parsed.family, entries=parsed.entries,
                    includes=parsed.includes, ok=True)
 
 
 def _refresh_source(session: requests.Session, config: Config, hints: SourceHints, previous: SourceState,
                     now: datetime) -> SourceRecord:
-    etag = previous.etag if previous.entries else None
-    modified = previous.last_modified if previous.entries else None
+    conditional = bool(previous.entries) and previous.url in ("", hints.url)
+    etag = previous.etag if conditional else None
+    modified = previous.last_modified if conditional else None
     try:
         result = fetch(session, hints.url, config.http, etag=etag, last_modified=modified)
     except SourceError as e:
@@ -84,32 +93,32 @@ def _refresh_source(session: requests.Session, config: Config, hints: SourceHint
     if result.status == 304:
         health = SourceHealth(hints.name, hints.url, "ok", now, 304, len(previous.entries), "not modified")
         return SourceRecord(health, etag=result.etag, last_modified=result.last_modified, ok=True)
-    fetched = SourceRecord(SourceHealth(hints.name, hints.url, "ok", now, 200), etag=result.etag,
+    fetched = SourceRecord(SourceHealth(hints.name, hints.url, "ok", now, result.status), etag=result.etag,
                            last_modified=result.last_modified)
     try:
-        parsed = parse_page(result.body, result.content_type, hints.url, hints)
+        parsed, error = parse_page(result.body, result.content_type, hints.url, hints), ""
     except SourceError as e:
-        parsed = ParsedPage("unknown", ())
-        log.warning("%s", e)
-    return _guarded(parsed, previous, hints, 200, now, fetched)
+        parsed, error = ParsedPage("unknown", ()), str(e)
+    return _guarded(parsed, previous, hints, now, fetched, error)
 
 
-def _store_and_merge(config: Config, records: list[SourceRecord], now: datetime,
-                     keep_only: list[str] | None) -> RefreshResult:
+def _merge_order(config: Config, stored: list[str], fresh: list[str]) -> list[str]:
+    """Configured sources in config order, then every other (imports) by name: the same order whether
+    a refresh or an import runs, so "the first title wins" never flips between the two."""
+    configured = [s.name for s in config.sources]
+    return [*configured, *sorted((set(stored) | set(fresh)) - set(configured))]
+
+
+def _store_and_merge(config: Config, records: list[SourceRecord], now: datetime) -> RefreshResult:
+    fresh = {r.health.name: r for r in records}
     with connected(config.database) as db:
-        if keep_only is not None:
-            forget_sources(db, keep_only)
+        forget_sources(db, [s.name for s in config.sources])
         current: list[SourceEntries] = []
-        names = [r.health.name for r in records]
-        states = {name: source_state(db, name) for name in names}
-        for row in source_health(db):
-            if row.name not in states:
-                states[row.name] = source_state(db, row.name)
-        for name, state in states.items():
-            record = next((r for r in records if r.health.name == name), None)
+        for name in _merge_order(config, [h.name for h in source_health(db)], list(fresh)):
+            record = fresh.get(name)
             if record is not None and record.entries is not None:
                 current.append(SourceEntries(name, record.entries, record.includes))
-            elif state.entries:
+            elif (state := source_state(db, name)).entries:
                 current.append(SourceEntries(name, state.entries, state.includes))
         curated, _ = load_embedded()
         merged = merge(curated, current)
@@ -131,7 +140,7 @@ def refresh_catalogue(config: Config, *, session: requests.Session | None = None
         records.append(_refresh_source(session, config, hints, previous[source.name], now))
         if progress is not None:
             progress(done, len(config.sources))
-    return _store_and_merge(config, records, now, keep_only=[s.name for s in config.sources])
+    return _store_and_merge(config, records, now)
 
 
 def import_list(config: Config, path: Path, *, now: datetime | None = None) -> RefreshResult:
@@ -144,7 +153,7 @@ def import_list(config: Config, path: Path, *, now: datetime | None = None) -> R
     except OSError as e:
         raise SourceError(f"{path}: cannot read the list: {e.strerror or e}") from e
     hints = SourceHints(name, str(path))
-    if data.lstrip()[:1] == b"[":
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"[":  # kbscan JSON, with or without a UTF-8 BOM
         from scanner.sources.json_list import parse_json_list
 
         parsed = ParsedPage("kbscan-json", parse_json_list(data, str(path), hints))
@@ -154,7 +163,7 @@ def import_list(config: Config, path: Path, *, now: datetime | None = None) -> R
         raise SourceError(f"{path}: the list holds no KB entries; nothing imported")
     health = SourceHealth(name, str(path), "ok", now, None, len(parsed.entries), parsed.family)
     record = SourceRecord(health, parsed.family, entries=parsed.entries, includes=parsed.includes, ok=True)
-    return _store_and_merge(config, [record], now, keep_only=None)
+    return _store_and_merge(config, [record], now)
 
 
 def catalogue_diff(config: Config, since: date | None) -> list[str]:
@@ -168,7 +177,8 @@ def catalogue_diff(config: Config, since: date | None) -> list[str]:
     for row in rows:
         detail = f"{row['field']}: {row['old']} -> {row['new']}" if row["change"] == "changed" else (
             row["new"] or row["old"] or "")
-        lines.append(f"{row['at'][:19]}  {row['kb']:<10} {row['change']:<8} {detail}")
+        said = f"  [{row['source']}]" if row["source"] else ""
+        lines.append(f"{row['at'][:19]}  {row['kb']:<10} {row['change']:<8} {detail}{said}")
     return lines
 
 
@@ -179,6 +189,7 @@ def status_lines(config: Config, now: datetime | None = None) -> list[str]:
     with connected(config.database, readonly=True) as db:
         refreshed = catalogue_refreshed_at(db)
         health = source_health(db)
+        ok_at = sources_ok_at(db)
         entries = db.execute("SELECT count(*) FROM catalogue_entries").fetchone()[0] if refreshed else 0
     if refreshed is None:
         return ["catalogue: embedded (no refresh stored yet; run 'kbscan catalogue refresh')"]
@@ -187,6 +198,9 @@ def status_lines(config: Config, now: datetime | None = None) -> list[str]:
              f"({age.days} days {age.seconds // 3600} hours ago)"]
     for s in health:
         checked = s.checked_at.isoformat(timespec="seconds") if s.checked_at else "never"
+        if s.state != "ok":
+            good = ok_at.get(s.name)
+            checked += f", last ok {good.isoformat(timespec='seconds') if good else 'never'}"
         lines.append(f"  source {s.name:<20} {s.state:<9} HTTP {s.http_status or '-':<4} {s.entries:>4} entries, "
                      f"checked {checked}  {s.message}".rstrip())
     return lines

@@ -11,7 +11,7 @@ import responses
 
 from scanner.config import HttpConfig
 from scanner.errors import SourceError
-from scanner.http import USER_AGENT, fetch, make_session
+from scanner.http import MAX_RETRY_AFTER, USER_AGENT, CappedRetry, fetch, make_session
 
 URL = "http://kb.test/list"
 FAST = HttpConfig(retries=2, backoff=0.0, max_bytes=2000, max_redirects=3)
@@ -92,3 +92,36 @@ def test_retry_after_is_honoured_by_a_real_server(local_server):  # type: ignore
     result = fetch(make_session(FAST), local_server.base + "/busy", FAST)
     assert result.status == 200 and len(calls) == 2
     assert calls[1] - calls[0] >= 0.95
+
+
+def test_retry_after_longer_than_the_cap_is_not_waited_for():
+    retry = make_session(FAST).get_adapter(URL).max_retries
+    assert isinstance(retry, CappedRetry)
+    assert (retry.parse_retry_after("3"), retry.parse_retry_after("86400")) == (3.0, MAX_RETRY_AFTER)
+    assert (retry.total, retry.status_forcelist, retry.respect_retry_after_header) == (
+        2, (429, 500, 502, 503, 504), True)
+    assert retry.allowed_methods == frozenset({"GET"})
+
+
+@responses.activate
+def test_no_validators_no_conditional_headers_and_bad_dates_are_not_sent():
+    responses.get(URL, body=b"<html>ok</html>", headers={"Last-Modified": "yesterday-ish"})
+    result = fetch(make_session(FAST), URL, FAST, last_modified="not a date")
+    sent = responses.calls[0].request.headers
+    assert "If-None-Match" not in sent and "If-Modified-Since" not in sent
+    assert (result.status, result.last_modified) == (200, None)
+
+
+@responses.activate
+def test_a_redirect_to_another_scheme_is_a_source_error():
+    responses.get(URL, status=301, headers={"Location": "file:///etc/passwd"})
+    with pytest.raises(SourceError, match=r"^http://kb\.test/list: "):
+        fetch(make_session(FAST), URL, FAST)
+
+
+@responses.activate
+def test_a_404_names_the_url_and_status():
+    responses.get(URL, status=404)
+    with pytest.raises(SourceError, match=r"^http://kb\.test/list: HTTP 404 Not Found$"):
+        fetch(make_session(FAST), URL, FAST)
+    assert len(responses.calls) == 1  # a 404 is not retried

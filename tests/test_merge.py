@@ -27,7 +27,8 @@ def test_curated_facts_are_never_overwritten_by_a_scrape():
     assert result.download == (*original.download, "http://download.microsoft.com/x.msu")
     assert result.released == date(2013, 12, 12)
     assert result.sources == ("seed-blog", "reijoh-cluster", "wiki")
-    assert result.provenance["supersedes"] == ("seed-blog", "reijoh-cluster", "wiki")
+    assert result.provenance["supersedes"] == ("wiki",)  # the curated entry named no replaced KB
+    assert result.provenance["download"] == ("reijoh-cluster", "wiki")
     assert result.provenance["released"] == ("wiki",)
 
 
@@ -46,3 +47,23 @@ def test_includes_become_included_in_on_known_members_only():
     merged = merge([], [SourceEntries("a", (member,), includes=includes)])
     assert [(x.kb, x.included_in, x.provenance.get("included_in")) for x in merged] == [
         ("KB2000002", ("KB2000009",), ("a",))]
+
+
+def test_a_package_only_fix_stays_package_only_and_keeps_both_packages():
+    """One source says "install update rollup R" (no package of its own); another lists the KB plainly:
+    the relation is the stronger fact, and both sources' packages are kept."""
+    plain = e("KB2000003", "wiki", products=("ws2012",), download=("http://hotfixv4.microsoft.com/a.exe",))
+    via = e("KB2000003", "blog", products=("ws2012",), included_in=("KB2000010",), standalone=False)
+    later = e("KB2000003", "list", products=("ws2012",), included_in=("KB2000011",), standalone=False)
+    merged = merge([], [SourceEntries(x.sources[0], (x,)) for x in (plain, via, later)])
+    assert [(x.included_in, x.standalone, x.download, x.provenance["included_in"]) for x in merged] == [
+        (("KB2000010", "KB2000011"), False, ("http://hotfixv4.microsoft.com/a.exe",), ("blog", "list"))]
+
+
+def test_roles_and_products_do_not_depend_on_source_order():
+    both = e("KB2000004", "a", products=("ws2012",), roles=("hyper-v", "failover-clustering"))
+    one = e("KB2000004", "b", products=("win8",), roles=("failover-clustering",))
+    forward = merge([], [SourceEntries("a", (both,)), SourceEntries("b", (one,))])
+    backward = merge([], [SourceEntries("b", (one,)), SourceEntries("a", (both,))])
+    assert [(set(x.products), x.roles) for x in forward] == [(set(x.products), x.roles) for x in backward] == [
+        ({"ws2012", "win8"}, ("failover-clustering",))]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import requests
 import responses
 
 from scanner.config import Config, HttpConfig, SourceConfig
 from scanner.pipeline import load_catalogue
-from scanner.refresh import catalogue_diff, refresh_catalogue, status_lines
+from scanner.refresh import _merge_order, catalogue_diff, import_list, refresh_catalogue, status_lines
 from scanner.store.db import open_database
 
 PAGES = Path(__file__).resolve().parent / "data" / "pages"
@@ -116,8 +118,9 @@ def test_diff_lists_what_changed(tmp_path: Path):
     lines = catalogue_diff(config(tmp_path), None)
     assert len(lines) == 12
     assert "2014-01-10T04:00:00  KB2905249  added    \"0x8007007A\" error when you migrate a virtual machine " \
-           "that's running Windows Server 2012" in lines
+           "that's running Windows Server 2012  [hyperv-2012]" in lines
     assert lines[-1].startswith("2014-01-11T04:00:00  KB2905249  changed  title: ")
+    assert lines[-1].endswith("live-migrate a virtual machine that's running Windows Server 2012\"  [hyperv-2012]")
     assert catalogue_diff(config(tmp_path), T2.date()) == lines[-1:]
 
 
@@ -129,3 +132,122 @@ def test_database_is_sane_after_refresh(tmp_path: Path):
     db = open_database(config(tmp_path).database, readonly=True)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def table(count: int) -> bytes:
+    rows = "".join(f"<tr><td>{2_950_000 + i}</td><td>Hyper-V hotfix number {i}</td><td>1/{i + 1}/2014</td></tr>"
+                   for i in range(count))
+    return f"<table><tr><th>KB</th><th>Title</th><th>Date</th></tr>{rows}</table>".encode()
+
+
+def one_source(tmp_path: Path, url: str = WIKI) -> Config:
+    return Config(state_dir=tmp_path / "state", http=HttpConfig(retries=0, backoff=0.0),
+                  sources=(SourceConfig("hyperv-2012", url, ("ws2012",), ("hyper-v",)),))
+
+
+@responses.activate
+def test_page_yielding_one_of_ten_is_degraded_and_its_refusal_is_not_blessed_by_a_304(tmp_path: Path):
+    responses.get(WIKI, body=table(10), headers={"ETag": '"ten"'})
+    refresh_catalogue(one_source(tmp_path), now=T1)
+    responses.replace(responses.GET, WIKI, body=table(1), headers={"ETag": '"one"'})
+    result = refresh_catalogue(one_source(tmp_path), now=T2)
+    assert states(result) == [("hyperv-2012", "degraded", 200, 10)]
+    assert result.sources[0].message == ("layout change? the page now yields 1 entries (last good: 10); kept the "
+                                         "previous entries")
+    assert (result.entries, result.changes, result.exit_code) == (17, 0, 1)
+    stored = load_catalogue(one_source(tmp_path))
+    assert [kb for kb in stored.entries if kb.startswith("KB295")] == [f"KB{2_950_000 + i}" for i in range(10)]
+    # the next refresh asks with the ETag of the last GOOD page, so the refused page is parsed again
+    refresh_catalogue(one_source(tmp_path), now=T2)
+    assert responses.calls[-1].request.headers["If-None-Match"] == '"ten"'
+    lines = status_lines(one_source(tmp_path), now=T2)
+    assert any("degraded" in line and "last ok 2014-01-10T04:00:00+00:00" in line for line in lines)
+
+
+@responses.activate
+def test_exactly_half_of_last_time_is_accepted(tmp_path: Path):
+    responses.get(WIKI, body=table(10))
+    refresh_catalogue(one_source(tmp_path), now=T1)
+    responses.replace(responses.GET, WIKI, body=table(5))
+    result = refresh_catalogue(one_source(tmp_path), now=T2)
+    assert states(result) == [("hyperv-2012", "ok", 200, 5)]
+    assert (result.entries, result.changes) == (12, 5)
+    assert [line.split()[1:3] for line in catalogue_diff(one_source(tmp_path), T2.date())] == [
+        [f"KB{2_950_000 + i}", "removed"] for i in range(5, 10)]
+
+
+@responses.activate
+def test_unparseable_page_says_why_failed_first_degraded_later(tmp_path: Path):
+    responses.get(WIKI, body=b"<html><body><p>Moved to the new support site</p></body></html>")
+    first = refresh_catalogue(one_source(tmp_path), now=T1)
+    assert states(first) == [("hyperv-2012", "failed", 200, 0)]
+    assert "no known page family" in first.sources[0].message
+    assert first.sources[0].message.endswith("; nothing stored for this source yet")
+    assert first.exit_code == 2
+    responses.replace(responses.GET, WIKI, body=table(3))
+    refresh_catalogue(one_source(tmp_path), now=T1)
+    responses.replace(responses.GET, WIKI, body=b"<html><body><p>Moved</p></body></html>")
+    later = refresh_catalogue(one_source(tmp_path), now=T2)
+    assert states(later) == [("hyperv-2012", "degraded", 200, 3)]
+    assert later.sources[0].message.startswith("layout change? http://kb.test/wiki: no known page family")
+
+
+@responses.activate
+@pytest.mark.parametrize("error", [requests.ConnectTimeout("connect"), requests.ReadTimeout("read")])
+def test_timeouts_fail_the_source_and_keep_the_catalogue(tmp_path: Path, error: Exception):
+    responses.get(WIKI, body=table(4))
+    refresh_catalogue(one_source(tmp_path), now=T1)
+    responses.replace(responses.GET, WIKI, body=error)
+    result = refresh_catalogue(one_source(tmp_path), now=T2)
+    assert states(result) == [("hyperv-2012", "failed", None, 4)]
+    assert "timed out" in result.sources[0].message and result.exit_code == 2
+    stored = load_catalogue(one_source(tmp_path))
+    assert (len(stored), stored.info.refreshed_at) == (11, T2)
+
+
+@responses.activate
+def test_a_new_url_for_a_source_is_fetched_unconditionally(tmp_path: Path):
+    responses.get(WIKI, body=table(10), headers={"ETag": '"ten"'})
+    refresh_catalogue(one_source(tmp_path), now=T1)
+    moved = "http://kb.test/wiki-v2"
+    responses.get(moved, body=table(2))
+    result = refresh_catalogue(one_source(tmp_path, moved), now=T2)
+    assert "If-None-Match" not in responses.calls[-1].request.headers
+    assert states(result) == [("hyperv-2012", "ok", 200, 2)]  # fewer entries at a new URL is no layout change
+
+
+@responses.activate
+def test_import_then_refresh_merges_in_the_same_order(tmp_path: Path):
+    """Configured sources come first, imports after, whichever command runs: titles never flip."""
+    listed = tmp_path / "mine.json"
+    listed.write_bytes(b"\xef\xbb\xbf" + json.dumps([{"kb": "KB2950001", "title": "My own title",
+                                                      "products": ["ws2012"], "roles": ["hyper-v"]}]).encode())
+    responses.get(WIKI, body=table(3))
+    refresh_catalogue(one_source(tmp_path), now=T1)
+    imported = import_list(one_source(tmp_path), listed, now=T1)
+    assert (imported.sources[0].name, imported.sources[0].entries, imported.changes) == ("import:mine.json", 1, 0)
+    again = refresh_catalogue(one_source(tmp_path), now=T2)
+    assert again.changes == 0
+    entry = load_catalogue(one_source(tmp_path)).entries["KB2950001"]
+    assert (entry.title, entry.sources) == ("Hyper-V hotfix number 1", ("hyperv-2012", "import:mine.json"))
+
+
+@responses.activate
+def test_sources_no_longer_configured_are_forgotten_imports_are_kept(tmp_path: Path):
+    listed = tmp_path / "mine.json"
+    listed.write_text(json.dumps([{"kb": "KB2960000", "title": "Imported"}]))
+    responses.get(WIKI, body=page("hyperv-2012-wiki.html"))
+    responses.get(CLUSTER, body=page("cluster-2012-kb.html"))
+    refresh_catalogue(config(tmp_path), now=T1)
+    import_list(config(tmp_path), listed, now=T1)
+    result = refresh_catalogue(one_source(tmp_path), now=T2)
+    stored = load_catalogue(one_source(tmp_path))
+    assert {s.name for s in stored.info.sources} == {"hyperv-2012", "import:mine.json"}
+    assert "KB2960000" in stored.entries and "KB2911101" not in stored.entries
+    assert result.entries == len(stored)
+
+
+def test_merge_order_is_config_order_then_imports_by_name_each_once(tmp_path: Path):
+    stored = ["cluster-2012", "import:b.xml", "hyperv-2012", "import:a.json"]
+    assert _merge_order(config(tmp_path), stored, ["import:c.xml", "cluster-2012"]) == [
+        "hyperv-2012", "cluster-2012", "import:a.json", "import:b.xml", "import:c.xml"]

@@ -79,6 +79,13 @@ url = "{local_server.base}/missing"
     assert "blog                 ok        304" in second.stdout
     status = kbscan(config, "status")
     assert status.returncode == 0 and "catalogue: database, 11 entries" in status.stdout
+    assert any(line.split()[:3] == ["source", "gone", "failed"] and "last ok never" in line
+               for line in status.stdout.splitlines())
+    diff = kbscan(config, "catalogue", "diff")
+    assert diff.returncode == 0 and len(diff.stdout.splitlines()) == 11
+    assert any(" KB2905249  added " in line and line.endswith("[hyperv-2012]") for line in diff.stdout.splitlines())
+    assert kbscan(config, "catalogue", "diff", "--since", "2999-01-01").stdout == (
+        "no catalogue changes since 2999-01-01\n")
 
 
 def test_import_adds_a_list_file(tmp_path: Path):

@@ -14,6 +14,8 @@ from scanner.sources.xml_list import looks_like_list, parse_xml_list
 
 log = logging.getLogger(__name__)
 
+_SNIFF = 1 << 20  # bytes looked at to tell an XML list from a page (a list may open with a long comment)
+
 # Tables first (a KB page that carries a recommended-updates table is a list), then posts, then articles.
 PARSERS: tuple[PageParser, ...] = (WikiTableParser(), BlogParser(), KbArticleParser())
 FAMILIES = ("get-windowshotfixes-xml", *(p.name for p in PARSERS))
@@ -27,10 +29,18 @@ def _charset(content_type: str | None) -> str | None:
     return None
 
 
+def _head(body: bytes) -> str:
+    """The start of the document as text, for sniffing: UTF-16 with a BOM (PowerShell's Out-File) or
+    anything ASCII-compatible."""
+    head = body[:_SNIFF]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head[: len(head) // 2 * 2].decode("utf-16", "replace")
+    return head.decode("utf-8", "replace")
+
+
 def parse_page(body: bytes, content_type: str | None, url: str, hints: SourceHints) -> ParsedPage:
     """Entries on a page of any known family; SourceError when the page is of no family kbscan knows."""
-    head = body[:4096].decode("utf-8", "replace").lstrip("\ufeff \r\n\t")
-    if head.startswith("<?xml") and looks_like_list(body[:20000].decode("utf-8", "replace")):
+    if looks_like_list(_head(body)):
         parsed = parse_xml_list(body, url, hints)
         return ParsedPage(FAMILIES[0], parsed.entries, parsed.includes)
     page = Page(url, body, _charset(content_type))

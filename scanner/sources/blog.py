@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from scanner.models import CatalogueEntry
-from scanner.sources.build import is_download, make_entry
+from scanner.sources.build import downloads, make_entry
 from scanner.sources.interface import Page, PageParser, ParsedPage, SourceHints
 from scanner.sources.text import clean, included_in_from_text, replaces_from_text
 
@@ -68,7 +68,7 @@ class BlogParser(PageParser):
             entries.setdefault(kb, make_entry(
                 kb, title, hints, context="" if _names_product(title) else body, included_in=included,
                 standalone=not included, supersedes=replaces_from_text(body),
-                download=tuple(href for href in links if is_download(href)),
+                download=downloads(links),
             ))
         log.debug("%s: %d entries from blog posts", page.url, len(entries))
         return ParsedPage(self.name, tuple(entries.values()))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import date
 
 from scanner.models import CatalogueEntry, Kind
@@ -32,6 +34,15 @@ def make_entry(kb: str, title: str, hints: SourceHints, *, context: str = "", re
         standalone=standalone or not included_in, download=tuple(dict.fromkeys(download)),
         sources=(hints.name,), provenance=provenance, notes=notes,
     )
+
+
+_ARCHIVED = re.compile(r"^(?:https?://web\.archive\.org)?/web/\d+[a-z_]*/(https?://.+)$", re.IGNORECASE)
+
+
+def downloads(hrefs: Iterable[str]) -> tuple[str, ...]:
+    """The package links among a page's links; an archive copy's rewritten links give the original URL."""
+    found = ((match.group(1) if (match := _ARCHIVED.match(href.strip())) else href.strip()) for href in hrefs)
+    return tuple(dict.fromkeys(href for href in found if is_download(href)))
 
 
 def is_download(href: str) -> bool:

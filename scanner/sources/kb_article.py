@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from scanner.dates import parse_date
-from scanner.sources.build import is_download, make_entry
+from scanner.sources.build import downloads, make_entry
 from scanner.sources.interface import Page, PageParser, ParsedPage, SourceHints
 from scanner.sources.text import clean, included_in_from_text, kb_from_link, kb_ids_in_text, replaces_from_text
 
@@ -82,6 +82,6 @@ class KbArticleParser(PageParser):
                            released=parse_date(date_match.group(1)) if date_match else None,
                            supersedes=supersedes, included_in=included,
                            standalone=not included or bool(_OWN_PACKAGE.search(text)),
-                           download=tuple(h for h in links if is_download(h)))
+                           download=downloads(links))
         log.debug("%s: KB article %s", page.url, kb)
         return ParsedPage(self.name, (entry,))

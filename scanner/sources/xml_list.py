@@ -3,16 +3,17 @@
 Each `<Update Id|id="KB...">` has a `<Description>` that starts with the date the line was added to the
 list (not always the release date), a `<DownloadURL>` and `<Notes>` ("Includes KB2898774", "This update
 replace update KB2870270, include also updates KB2869923, KB2908415"). The date is kept as `released`
-only for update rollups and cumulative updates (whose list date is their release Tuesday); for other
-kinds it goes into the notes. "Includes X" on R is returned as a relation R -> X for the merge to store
-as X.included_in R. Parsed with lxml without DTDs, entities or network: a document that declares
-entities is refused.
+only for update rollups and cumulative updates whose title names the same month; otherwise it goes into
+the notes (`listed 2013-12-12`). "Includes X" on R is returned as a relation R -> X for the merge to
+store as X.included_in R. Parsed with lxml without DTDs, entities or network: a document with a DOCTYPE
+(entities, internal or external DTD) is refused.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 
 from lxml import etree
 
@@ -25,6 +26,12 @@ from scanner.sources.text import clean, includes_from_text, products_in, replace
 
 _LEADING_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\.\d{1,2}\.\d{4})\s+(.*)$", re.S)
 _DEFERRABLE = (Kind.UPDATE_ROLLUP, Kind.CUMULATIVE_UPDATE)
+_LIST_START = re.compile(r"\A[\ufeff\s]*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>\s*)*"
+                         r"<Updates[\s>/]", re.S)
+_TITLE_MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+                          r"December)\s+(\d{4})\b", re.IGNORECASE)
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
 
 
 @dataclass(frozen=True)
@@ -35,8 +42,8 @@ class ParsedList:
 
 
 def looks_like_list(text: str) -> bool:
-    head = text[:2000]
-    return "<Updates" in head and "<Update" in text[:20000]
+    """True when the first element, after an optional declaration, comments and a DOCTYPE, is <Updates>."""
+    return _LIST_START.match(text) is not None
 
 
 def parse_xml_list(data: bytes, where: str, hints: SourceHints) -> ParsedList:
@@ -46,8 +53,10 @@ def parse_xml_list(data: bytes, where: str, hints: SourceHints) -> ParsedList:
                              remove_comments=True)
     try:
         root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as e:
+    except (etree.XMLSyntaxError, ValueError) as e:
         raise SourceError(f"{where}: not well-formed XML: {e}") from e
+    if root.getroottree().docinfo.doctype:  # what the byte check above cannot see (UTF-16, past 64 KiB)
+        raise SourceError(f"{where}: the XML has a DOCTYPE (a DTD or entities); refused (a list never needs one)")
     if root.tag != "Updates":
         raise SourceError(f"{where}: not a Get-WindowsHotfixes list (root <{root.tag}>, expected <Updates>)")
     description = clean(root.findtext("Description") or "")
@@ -66,7 +75,7 @@ def parse_xml_list(data: bytes, where: str, hints: SourceHints) -> ParsedList:
         url = clean(update.findtext("DownloadURL") or "")
         entry = make_entry(kb, title, hints, roles_text="", supersedes=replaces_from_text(notes_text),
                            download=(url,) if url.startswith(("http://", "https://")) else ())
-        if entry.kind in _DEFERRABLE:
+        if listed is not None and _is_release_date(entry.kind, title, listed):
             entry = replace(entry, released=listed)
         elif listed is not None:
             entry = replace(entry, notes=f"listed {listed.isoformat()}")
@@ -76,6 +85,16 @@ def parse_xml_list(data: bytes, where: str, hints: SourceHints) -> ParsedList:
         previous = entries.get(kb)
         entries[kb] = entry if previous is None else _combine(previous, entry)
     return ParsedList(tuple(entries.values()), tuple(dict.fromkeys(includes)), description)
+
+
+def _is_release_date(kind: Kind, title: str, listed: date) -> bool:
+    """A list date is a release date only for a rollup or cumulative update whose title names that
+    month ("update rollup: December 2013" listed 2013-12-10); the real lists also carry "cumulative
+    update: December 2012" listed 2012-11-20 and rollups with no month at all."""
+    match = _TITLE_MONTH.search(title)
+    if kind not in _DEFERRABLE or match is None:
+        return False
+    return (listed.year, listed.month) == (int(match.group(2)), _MONTHS.index(match.group(1).lower()) + 1)
 
 
 def _list_hints(hints: SourceHints, description: str) -> SourceHints:

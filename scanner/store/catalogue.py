@@ -11,7 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from scanner.catalogue import Catalogue
-from scanner.models import CatalogueEntry, CatalogueInfo, Kind, SourceHealth
+from scanner.models import CatalogueEntry, CatalogueInfo, Kind, SourceHealth, kb_sort_key
 from scanner.store.db import SCHEMA_SETUP
 
 _TRACKED = ("title", "kind", "released", "products", "roles", "supersedes", "included_in", "standalone", "download")
@@ -28,8 +28,10 @@ def setup(db: sqlite_utils.Database) -> None:
         db.execute("CREATE TABLE IF NOT EXISTS catalogue_meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("""CREATE TABLE IF NOT EXISTS catalogue_changes (
             id INTEGER PRIMARY KEY, at TEXT NOT NULL, kb TEXT NOT NULL, change TEXT NOT NULL, field TEXT,
-            old TEXT, new TEXT)""")
+            old TEXT, new TEXT, source TEXT)""")
         db.execute("CREATE INDEX IF NOT EXISTS catalogue_changes_at ON catalogue_changes (at)")
+        if "source" not in db["catalogue_changes"].columns_dict:  # databases from before the column
+            db.execute("ALTER TABLE catalogue_changes ADD COLUMN source TEXT")
 
 
 SCHEMA_SETUP.append(setup)
@@ -129,22 +131,26 @@ class SourceRecord:
     ok: bool = False
 
 
+def _said(entry: CatalogueEntry, fact: str | None) -> str:
+    """The sources behind a fact of an entry (all of its sources for the entry as a whole)."""
+    names = entry.provenance.get(fact, entry.sources) if fact else entry.sources
+    return ", ".join(names)
+
+
 def _diff(old: dict[str, CatalogueEntry], new: Sequence[CatalogueEntry], at: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     current = {e.kb: e for e in new}
-    for kb in sorted(set(old) | set(current)):
+    for kb in sorted(set(old) | set(current), key=kb_sort_key):
         before, after = old.get(kb), current.get(kb)
-        if before is None:
-            rows.append({"at": at, "kb": kb, "change": "added", "field": None, "old": None, "new": after.title if after
-                         else None})
-        elif after is None:
-            rows.append({"at": at, "kb": kb, "change": "removed", "field": None, "old": before.title, "new": None})
-        else:
-            for name in _TRACKED:
-                a, b = getattr(before, name), getattr(after, name)
-                if a != b:
-                    rows.append({"at": at, "kb": kb, "change": "changed", "field": name,
-                                 "old": json.dumps(a, default=str), "new": json.dumps(b, default=str)})
+        row = {"at": at, "kb": kb, "field": None, "old": None, "new": None}
+        if before is None and after is not None:
+            rows.append(row | {"change": "added", "new": after.title, "source": _said(after, None)})
+        elif after is None and before is not None:
+            rows.append(row | {"change": "removed", "old": before.title, "source": _said(before, None)})
+        elif before is not None and after is not None:
+            rows += [row | {"change": "changed", "field": name, "old": json.dumps(a, default=str),
+                            "new": json.dumps(b, default=str), "source": _said(after, name)}
+                     for name in _TRACKED if (a := getattr(before, name)) != (b := getattr(after, name))]
     return rows
 
 
@@ -154,6 +160,7 @@ def save_refresh(db: sqlite_utils.Database, records: Sequence[SourceRecord], mer
     number of change rows written."""
     stamp = at.astimezone(UTC).isoformat()
     with db.conn:
+        db.execute("BEGIN IMMEDIATE")  # the write lock before reading the old catalogue: no lost update
         old = {row["kb"]: entry_from_json(row["data"]) for row in db.query("SELECT kb, data FROM catalogue_entries")}
         for record in records:
             health = record.health
@@ -170,8 +177,8 @@ def save_refresh(db: sqlite_utils.Database, records: Sequence[SourceRecord], mer
                 db.conn.executemany("INSERT INTO source_entries (source, kb, data) VALUES (?, ?, ?)",
                                     [(health.name, e.kb, entry_to_json(e)) for e in record.entries])
         changes = _diff(old, merged, stamp)
-        db.conn.executemany("INSERT INTO catalogue_changes (at, kb, change, field, old, new) VALUES "
-                            "(:at, :kb, :change, :field, :old, :new)", changes)
+        db.conn.executemany("INSERT INTO catalogue_changes (at, kb, change, field, old, new, source) VALUES "
+                            "(:at, :kb, :change, :field, :old, :new, :source)", changes)
         db.execute("DELETE FROM catalogue_entries")
         db.conn.executemany("INSERT INTO catalogue_entries (kb, data) VALUES (?, ?)",
                             [(e.kb, entry_to_json(e)) for e in merged])
@@ -192,8 +199,8 @@ def changes_since(db: sqlite_utils.Database, since: date | None) -> list[dict[st
     if "catalogue_changes" not in db.table_names():
         return []
     start = since.isoformat() if since else ""
-    return list(db.query("SELECT at, kb, change, field, old, new FROM catalogue_changes WHERE at >= ? "
-                         "ORDER BY at, id", [start]))
+    rows = db.query("SELECT * FROM catalogue_changes WHERE at >= ? ORDER BY at, id", [start])
+    return [{"source": None} | row for row in rows]  # read-only opens of an old database lack `source`
 
 
 def catalogue_refreshed_at(db: sqlite_utils.Database) -> datetime | None:
@@ -201,3 +208,10 @@ def catalogue_refreshed_at(db: sqlite_utils.Database) -> datetime | None:
         return None
     rows = list(db.query("SELECT value FROM catalogue_meta WHERE key = 'refreshed_at'"))
     return _time(rows[0]["value"]) if rows else None
+
+
+def sources_ok_at(db: sqlite_utils.Database) -> dict[str, datetime | None]:
+    """When each source last gave a usable page (a good parse or a 304)."""
+    if not _has_tables(db):
+        return {}
+    return {row["name"]: _time(row["ok_at"]) for row in db.query("SELECT name, ok_at FROM sources")}

@@ -61,7 +61,9 @@ def test_reordered_columns_help_links_and_products_from_text_without_hints():
     assert [facts(e) for e in page.entries] == [
         ("KB2919394", HF, date(2014, 2, 11), ("ws2012r2",), ("hyper-v",), (), (), True, (), ("c2",)),
         ("KB2887595", Kind.UPDATE_ROLLUP, date(2013, 11, 12), ("win81", "ws2012r2"), (), (), (), True, (), ("c2",)),
+        ("KB2913695", HF, date(2014, 1, 20), ("win81", "ws2012r2"), ("hyper-v",), (), (), True, (), ("c2",)),
     ]
+    assert page.entries[2].title == "Hyper-V hosts lose network connectivity after a live migration"
 
 
 @pytest.mark.parametrize("name", ["blog-wordpress.html", "blog-plain-cp1252.html"])
@@ -82,6 +84,21 @@ def test_blog_posts_one_kb_each_other_posts_yield_nothing(name: str):
                                      "WS2012")
 
 
+def test_blog_div_posts_with_hyphen_and_entity_dash_separators_and_a_sidebar():
+    """`<div class="post"><h3 class="entry-title">` posts; a sidebar link naming a KB is not a post, and a
+    post that names a KB only in its body yields nothing."""
+    page = parse("blog-div-posts.html", SourceHints("blog"))
+    hv = "http://hotfixv4.microsoft.com/Windows%208%20RTM/nosp/Fix470567/9200/free/467000_intl_x64_zip.exe"
+    assert [(facts(e), e.title) for e in page.entries] == [
+        (("KB2898774", HF, None, ("ws2012",), ("failover-clustering",), (), ("KB2903938",), False, (), ("blog",)),
+         "Data Loss On A Shared SCSI Disk In A WS2012 Failover Cluster"),
+        (("KB2894485", HF, None, ("win8", "ws2012"), ("hyper-v",), ("KB2868909",), (), True, (hv,), ("blog",)),
+         "Cross-Page Memory Operation Crashes VM on Windows 8 or Windows Server 2012 Hyper-V Host"),
+        (("KB2905412", HF, None, ("win7", "ws2008r2", "win8", "ws2012"), (), (), (), True, (), ("blog",)),
+         "Stop Error 0xD1 On Multiprocessor Computers"),
+    ]
+
+
 def test_blog_hints_override_text():
     page = parse("blog-wordpress.html", SourceHints("blog", "u", ("ws2012",), ()))
     assert {e.products for e in page.entries} == {("ws2012",)}
@@ -100,6 +117,18 @@ def test_kb_article_new_layout_with_replacement_and_download():
     assert [facts(e) for e in page.entries] == [
         ("KB2779069", HF, date(2013, 12, 12), ("ws2008r2", "ws2012"), ("failover-clustering",), ("KB2550886",), (),
          True, (X64,), ("kb",))]
+
+
+def test_kb_article_archive_copy_gives_the_original_download_and_no_replacement():
+    """A web.archive.org copy: the toolbar's table is not an update list, the rewritten hotfix link gives
+    the original URL, and "does not replace a previously released hotfix" is no supersedence."""
+    url = "http://web.archive.org/web/20131220103000/http://support.microsoft.com/kb/2902014"
+    page = parse_page((PAGES / "kb2902014-archive.html").read_bytes(), "text/html", url, SourceHints("kb"))
+    hotfix = "http://hotfixv4.microsoft.com/Windows%208%20RTM/nosp/Fix473113/9200/free/469330_intl_x64_zip.exe"
+    assert page.family == "kb-article"
+    assert [facts(e) for e in page.entries] == [
+        ("KB2902014", HF, date(2013, 12, 12), ("win8", "ws2012"), ("hyper-v",), (), (), True, (hotfix,), ("kb",))]
+    assert page.entries[0].title.startswith("System time of a virtual machine becomes incorrect")
 
 
 def test_malformed_html_still_parses_what_it_can():

@@ -44,6 +44,18 @@ def test_imported_relations_reach_the_curated_entries():
     parsed = parse_xml_list((SHARED / "reijoh" / "UpdatesListCluster.xml").read_bytes(), "r", SourceHints("imp"))
     merged = {e.kb: e for e in merge(curated, [SourceEntries("imp", parsed.entries, parsed.includes)])}
     assert merged["KB2908415"].included_in == ("KB2878635",)
-    assert merged["KB2908415"].provenance["included_in"] == ("seed-blog", "imp")
+    assert merged["KB2908415"].provenance["included_in"] == ("imp",)  # the curated entry named no package
     assert merged["KB2898774"].included_in == ("KB2903938",)
     assert merged["KB2779069"].products == ("ws2008r2", "ws2012")  # curated products kept
+
+
+@pytest.mark.parametrize("folder", ["reijoh", "it-praktyk"])
+def test_list_dates_that_are_not_release_dates_stay_notes(folder: str):
+    """The real Hyper-V lists date the December 2012 cumulative update 2012-11-20 and the GA rollup
+    2012-02-10 (eight months before GA): neither is a release date."""
+    parsed = parse_xml_list((SHARED / folder / "UpdatesListHyperV.xml").read_bytes(), folder, SourceHints(folder))
+    entries = {e.kb: e for e in parsed.entries}
+    assert (entries["KB2779768"].kind, entries["KB2779768"].released) == (Kind.CUMULATIVE_UPDATE, None)
+    assert "listed 2012-11-20" in entries["KB2779768"].notes
+    assert (entries["KB2756872"].kind, entries["KB2756872"].released) == (Kind.UPDATE_ROLLUP, None)
+    assert (entries["KB2855336"].kind, entries["KB2855336"].released) == (Kind.UPDATE_ROLLUP, date(2013, 7, 12))
