@@ -112,7 +112,8 @@ def _cmd_scan(args: argparse.Namespace, config: Config, out: TextIO) -> int:
                            "or set [inventory] paths in the config")
     from scanner.progress import progress_bar
 
-    report = run_scan(config, paths, as_of=args.at, progress=progress_bar("reading inventories"),
+    progress = None if args.quiet else progress_bar("reading inventories")
+    report = run_scan(config, paths, as_of=args.at, progress=progress,
                       remediation=args.format in ("json", "html", "remediation"), workers=args.workers)
     if args.format == "json":
         from scanner.reports.json import chunks
@@ -194,21 +195,25 @@ def _cmd_history(args: argparse.Namespace, config: Config, out: TextIO) -> int:
 
 
 def _cmd_check(args: argparse.Namespace, config: Config, out: TextIO) -> int:
-    """Nagios plugin: every failure, ours included, is UNKNOWN (3), never CRITICAL."""
-    from datetime import UTC, datetime
+    """Nagios plugin: every failure, ours included, is UNKNOWN (3), never CRITICAL (2)."""
+    from datetime import UTC, datetime, time
 
     from scanner.pipeline import run_scan
-    from scanner.reports.nagios import UNKNOWN, Selection, check_result
+    from scanner.reports.nagios import UNKNOWN, Selection, check_result, clean
 
     try:
         paths = args.path or list(config.inventory.paths)
         if not paths:
             raise ScannerError("no inventory paths: pass --path or set [inventory] paths in the config")
         report = run_scan(config, paths, as_of=args.at, remediation=False)
+        now = datetime.combine(args.at, time.max, tzinfo=UTC) if args.at else datetime.now(UTC)
         code, text = check_result(report, Selection(args.host, args.cluster, args.all), warn_days=args.warn_days,
-                                  max_catalogue_age=args.max_catalogue_age, now=datetime.now(UTC))
+                                  max_catalogue_age=args.max_catalogue_age, now=now)
     except ScannerError as e:
-        code, text = UNKNOWN, f"KBSCAN UNKNOWN - {e}"
+        code, text = UNKNOWN, clean(f"KBSCAN UNKNOWN - {e}")
+    except Exception as e:  # a plugin that crashes would exit 1 (WARNING): report UNKNOWN instead
+        log.debug("check failed", exc_info=True)
+        code, text = UNKNOWN, clean(f"KBSCAN UNKNOWN - internal error: {type(e).__name__}: {e}")
     out.write(text + "\n")
     return code
 
@@ -238,13 +243,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except SystemExit as e:  # argparse exits 2 on usage errors and 0 for --help/--version
         code = int(e.code or 0)
         arguments = list(sys.argv[1:] if argv is None else argv)
-        return 3 if code == 2 and "check" in arguments else code  # a plugin's usage error is UNKNOWN
+        command = next((a for a in arguments if a in HANDLERS), None)
+        return 3 if code == 2 and command == "check" else code  # a plugin's usage error is UNKNOWN
     setup_logging(args.verbose, args.quiet)
     out = out or sys.stdout
     try:
         config = load_config(find_config(args.config))
         return HANDLERS[args.command](args, config, out)
     except ScannerError as e:
+        if args.command == "check":  # a config error too is UNKNOWN to a monitoring plugin, on stdout
+            out.write(f"KBSCAN UNKNOWN - {' '.join(str(e).split())}\n")
+            return 3
         print(f"kbscan: error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -2,32 +2,52 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections.abc import Callable
 from typing import TextIO
 
+log = logging.getLogger(__name__)
+
 Progress = Callable[[int, int], None]
+WIDTH = 30
 
 
-def progress_bar(label: str, stream: TextIO | None = None, *, min_interval: float = 0.1) -> Progress | None:
+def progress_bar(label: str, stream: TextIO | None = None, *, min_interval: float = 0.1,
+                 delay: float = 0.5, clock: Callable[[], float] = time.monotonic) -> Progress | None:
     """A callback `(done, total)` drawing `label [#####     ] 120/1000` on a TTY; None when not a TTY,
-    so machine output and logs never carry it."""
+    so machine output, pipes and logs never carry it.
+
+    Nothing is drawn during the first `delay` seconds, so a scan of a few files stays silent; after
+    that at most one redraw per `min_interval`, and the bar ends its line when done reaches total.
+    It writes only to `stream` (stderr), never to the report stream.
+    """
     stream = stream or sys.stderr
-    if not stream.isatty():
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):  # a closed or odd stream: no bar
+        tty = False
+    if not tty:
         return None
-    last = [0.0]
+    started = clock()
+    last, shown = float("-inf"), False
 
     def draw(done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - last[0] < min_interval:
+        nonlocal last, shown
+        now = clock()
+        finished = done >= total
+        if finished and not shown:
+            return  # short job: it never appeared, so it need not clean up
+        if not finished and (now - started < delay or now - last < min_interval):
             return
-        last[0] = now
-        width = 30
-        filled = width * done // total if total else width
-        stream.write(f"\r{label} [{'#' * filled}{' ' * (width - filled)}] {done}/{total}")
-        if done >= total:
+        last, shown = now, True
+        filled = WIDTH * min(done, total) // total if total else WIDTH
+        stream.write(f"\r{label} [{'#' * filled}{' ' * (WIDTH - filled)}] {done}/{total}")
+        if finished:
             stream.write("\n")
+            shown = False
         stream.flush()
 
+    log.debug("progress bar on for %s", label)
     return draw

@@ -3,24 +3,30 @@
 Candidates for a missing KB are the KB itself (when it has a package of its own) and every package
 that covers it (Catalogue.covers: superseders and the rollups that include it) that applies to the
 host's product. Greedy set cover: repeatedly take the candidate resolving the most remaining
-findings; ties go to the newest package (highest KB number, as Microsoft numbers them in order), so a
-newer superseding update is preferred and one rollup covering several findings counts once.
+findings; ties go to packages the catalogue knows (title, download links) before bare ids named only in
+an `included_in`, then to the newest (highest KB number, as Microsoft numbers them in order), so a newer
+superseding update is preferred and one rollup covering several findings counts once. The exact
+minimum is NP-hard; greedy stays within a factor ln(n) of it, which with a handful of missing KBs per
+host and few overlapping packages is at most one extra package and usually none.
 Candidates per (product, KB) are computed once per catalogue (Remediator), not per host.
 """
 
 from __future__ import annotations
 
 import heapq
+import logging
 
 from scanner.catalogue import Catalogue
 from scanner.models import HostResult, Remedy, Status, kb_sort_key
+
+log = logging.getLogger(__name__)
 
 
 class Remediator:
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
         self._candidates: dict[tuple[str, str], tuple[str, ...]] = {}
-        self._order: dict[str, tuple[int, str]] = {}
+        self._order: dict[str, tuple[bool, int, str]] = {}
 
     def _for(self, product: str, kb: str) -> tuple[str, ...]:
         key = (product, kb)
@@ -33,11 +39,11 @@ class Remediator:
             found = self._candidates[key] = own + covers
         return found
 
-    def _newest_first(self, kb: str) -> tuple[int, str]:
+    def _newest_first(self, kb: str) -> tuple[bool, int, str]:
         order = self._order.get(kb)
         if order is None:
             number, text = kb_sort_key(kb)
-            order = self._order[kb] = (-number, text)
+            order = self._order[kb] = (kb not in self.catalogue.entries, -number, text)
         return order
 
     def remedies(self, host: HostResult) -> tuple[Remedy, ...]:
@@ -65,6 +71,7 @@ class Remediator:
             chosen.append(self._remedy(best, useful))
             remaining -= useful
         for kb in sorted(remaining, key=kb_sort_key):  # no package known: the KB itself, to look up
+            log.debug("%s: no package for %s applies to %s", host.host, kb, host.os)
             chosen.append(self._remedy(kb, {kb}))
         return tuple(chosen)
 

@@ -1,11 +1,21 @@
-"""Prometheus text exposition (node_exporter textfile collector format) of a Report."""
+"""Prometheus text exposition (node_exporter textfile collector format) of a Report.
+
+Every family is a gauge with `# HELP` and `# TYPE`. Enumerations are one-hot (kube-state-metrics
+style): `kbscan_host_status{host,cluster,os,status}` is 1 for the host's status and 0 for the other
+two, so `== 1` selects and `sum by (status)` counts, and a status change never leaves a stale series.
+Times are `_timestamp_seconds` (Unix time), durations `_seconds`. Label values are escaped.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 from scanner.models import HostStatus, Report, Status
+
+log = logging.getLogger(__name__)
+SOURCE_STATES = ("ok", "degraded", "failed", "never", "embedded")
 
 
 def escape(value: str) -> str:
@@ -49,8 +59,8 @@ def render(report: Report) -> str:
                     for h in report.hosts for s in HostStatus))
     metrics.family("kbscan_host_findings", "gauge", "Applicable catalogue entries per host by finding status.",
                    ((_labels(host=h.host, status=str(s)), h.count(s)) for h in report.hosts for s in Status))
-    due = [(h.host, min(f.due for f in h.findings if f.due)) for h in report.hosts
-           if any(f.status is Status.DEFERRED and f.due for f in h.findings)]
+    due = [(h.host, min(dues)) for h in report.hosts
+           if (dues := [f.due for f in h.findings if f.status is Status.DEFERRED and f.due is not None])]
     metrics.family("kbscan_host_next_due_timestamp_seconds", "gauge",
                    "When the host's earliest deferred update falls due (start of that day, UTC).",
                    ((_labels(host=host), _day(day)) for host, day in due))
@@ -62,8 +72,11 @@ def render(report: Report) -> str:
     if catalogue.refreshed_at is not None:
         metrics.family("kbscan_catalogue_refreshed_timestamp_seconds", "gauge",
                        "When the stored catalogue was last refreshed.", [("", _stamp(catalogue.refreshed_at))])
-    metrics.family("kbscan_source_up", "gauge", "1 when the source's last refresh was ok, 0 when degraded or failed.",
-                   ((_labels(source=s.name, state=s.state), 1 if s.state == "ok" else 0) for s in catalogue.sources))
+    metrics.family("kbscan_source_up", "gauge", "1 when the source's last refresh was ok, else 0.",
+                   ((_labels(source=s.name), 1 if s.state == "ok" else 0) for s in catalogue.sources))
+    metrics.family("kbscan_source_state", "gauge", "1 for the source's state at its last refresh, 0 for the others.",
+                   ((_labels(source=s.name, state=state), 1 if s.state == state else 0) for s in catalogue.sources
+                    for state in dict.fromkeys((*SOURCE_STATES, s.state))))
     metrics.family("kbscan_source_entries", "gauge", "Entries each source gave at its last good refresh.",
                    ((_labels(source=s.name), s.entries) for s in catalogue.sources))
     metrics.family("kbscan_cluster_consistent", "gauge", "1 when every node of the cluster has the same KBs.",
@@ -72,4 +85,5 @@ def render(report: Report) -> str:
     if report.duration_seconds is not None:
         metrics.family("kbscan_scan_duration_seconds", "gauge", "How long the scan took.",
                        [("", round(report.duration_seconds, 6))])
+    log.debug("prometheus: %d lines", len(metrics.lines))
     return "\n".join(metrics.lines) + "\n"

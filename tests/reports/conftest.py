@@ -10,10 +10,24 @@ from scanner.catalogue import Catalogue
 from scanner.config import Exemption
 from scanner.embedded import load_embedded
 from scanner.evaluate import Policy, evaluate_fleet, with_remediation
-from scanner.models import CatalogueEntry, CatalogueInfo, HostInventory, InstalledUpdate, InventoryError, Report
+from scanner.models import (
+    CatalogueEntry,
+    CatalogueInfo,
+    HostInventory,
+    InstalledUpdate,
+    InventoryError,
+    Report,
+    SourceHealth,
+)
 
 ROLES = ("hyper-v", "failover-clustering")
 SEED = ("KB2779069", "KB2905412", "KB2908415", "KB2902014", "KB2894485")
+SOURCES = (
+    SourceHealth("hyperv-2012", "https://social.technet.microsoft.com/wiki/contents/articles/15576.aspx", "ok",
+                 datetime(2013, 12, 19, 4, tzinfo=UTC), 200, entries=6),
+    SourceHealth("community-list", "https://example.org/list.xml", "failed",
+                 datetime(2013, 12, 19, 4, tzinfo=UTC), 503, message="HTTP 503"),
+)
 
 
 def catalogue() -> Catalogue:
@@ -21,7 +35,7 @@ def catalogue() -> Catalogue:
                            supersedes=("KB2905412",), download=("http://download.microsoft.com/newer.msu",),
                            sources=("test",))
     entries = [*load_embedded()[0], newer]
-    return Catalogue(entries, CatalogueInfo("database", len(entries), datetime(2013, 12, 19, 4, tzinfo=UTC)))
+    return Catalogue(entries, CatalogueInfo("database", len(entries), datetime(2013, 12, 19, 4, tzinfo=UTC), SOURCES))
 
 
 def inventory(host: str, *kbs: str, os: str | None = "ws2012", cluster: str | None = "CLU1") -> HostInventory:
@@ -31,8 +45,10 @@ def inventory(host: str, *kbs: str, os: str | None = "ws2012", cluster: str | No
 
 def seed_report(hosts: list[HostInventory] | None = None) -> Report:
     fleet = hosts if hosts is not None else [
-        inventory("HV01", "KB2779069", "KB2999999", "KB2908415", "KB2902014", "KB2894485"),   # compliant, deferred
-        inventory("HV02", "KB2779069", "KB2903938", "KB2902014"),                                # noncompliant
+        # compliant: installed, superseded (KB2905412 via KB2999999), deferred (KB2898774 via KB2903938)
+        inventory("HV01", "KB2779069", "KB2999999", "KB2908415", "KB2902014", "KB2894485"),
+        # noncompliant: included (KB2898774 in the installed rollup KB2903938), missing
+        inventory("HV02", "KB2779069", "KB2903938", "KB2902014"),
         inventory("HV05", *SEED[1:], "KB2999999", "KB2903938", cluster="CLU2"),                  # exempt
         inventory("LAB1", "KB2779069", os=None, cluster=None),                                   # unknown
     ]

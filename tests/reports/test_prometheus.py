@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from scanner.models import Report
+from scanner.models import CatalogueInfo, Report, SourceHealth
 from scanner.reports import prometheus
 
 from .conftest import inventory, seed_report
@@ -34,9 +34,35 @@ def test_seed_scenario_metrics(report: Report):
     refreshed = datetime(2013, 12, 19, 4, tzinfo=UTC).timestamp()
     assert found[("kbscan_catalogue_refreshed_timestamp_seconds", ())] == refreshed
     assert found[("kbscan_inventory_errors", ())] == 1
+    assert found[("kbscan_source_up", (("source", "hyperv-2012"),))] == 1
+    assert found[("kbscan_source_up", (("source", "community-list"),))] == 0
+    assert found[("kbscan_source_state", (("source", "community-list"), ("state", "failed")))] == 1
+    assert found[("kbscan_source_state", (("source", "community-list"), ("state", "ok")))] == 0
+    assert found[("kbscan_source_entries", (("source", "hyperv-2012"),))] == 6
     assert found[("kbscan_cluster_consistent", (("cluster", "CLU1"),))] == 0
     assert found[("kbscan_scan_duration_seconds", ())] == 0.25
     assert found[("kbscan_scan_timestamp_seconds", ())] == datetime(2013, 12, 20, 8, tzinfo=UTC).timestamp()
+
+
+def test_one_hot_host_status_sums_to_one_per_host(report: Report):
+    found = samples(prometheus.render(report))
+    per_host: dict[str, float] = {}
+    for (name, labels), value in found.items():
+        if name == "kbscan_host_status":
+            host = dict(labels)["host"]
+            per_host[host] = per_host.get(host, 0) + value
+    assert per_host == {"HV01": 1, "HV02": 1, "HV05": 1, "LAB1": 1}
+    assert found[("kbscan_host_status", (("cluster", ""), ("host", "LAB1"), ("os", ""), ("status", "unknown")))] == 1
+    assert not any(name == "kbscan_host_next_due_timestamp_seconds" and dict(labels)["host"] != "HV01"
+                   for name, labels in found)
+
+
+def test_embedded_catalogue_has_no_refresh_time_and_no_duration_when_unmeasured(report: Report):
+    found = samples(prometheus.render(replace(report, catalogue=CatalogueInfo("embedded", 7))))
+    assert found[("kbscan_catalogue_entries", (("origin", "embedded"),))] == 7
+    names = {name for name, _ in found}
+    assert "kbscan_catalogue_refreshed_timestamp_seconds" not in names
+    assert "kbscan_scan_duration_seconds" not in names and "kbscan_source_up" not in names
 
 
 def test_every_family_has_help_and_type():
@@ -52,6 +78,11 @@ def test_odd_host_names_are_escaped():
     found = samples(text)
     assert found[("kbscan_host_findings", (("host", odd), ("status", "missing")))] == 5
     assert 'host="a\\"b\\\\c\\nd"' in text
+    odd_source = 'wiki "2012"\n\\'
+    catalogue = CatalogueInfo("database", 1, None, (SourceHealth(odd_source, "https://x.test", "degraded"),))
+    text = prometheus.render(replace(seed_report([]), catalogue=catalogue))
+    assert samples(text)[("kbscan_source_state", (("source", odd_source), ("state", "degraded")))] == 1
+    assert 'kbscan_source_up{source="wiki \\"2012\\"\\n\\\\"} 0' in text
 
 
 def test_empty_fleet_still_parses():
