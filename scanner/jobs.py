@@ -52,6 +52,7 @@ def scan_job(runtime: Runtime) -> str:
     if not config.inventory.paths:
         return "scan: no [inventory] paths configured; nothing to scan"
     report = run_scan(config, list(config.inventory.paths), progress=runtime.checkpoint, cache=runtime.cache)
+    log.debug("scan: %d hosts evaluated; recording the scan", len(report.hosts))  # past here it finishes
     with connected(config.database) as db:
         transitions = record_scan(db, report)
         prune(db, config.history_retention.before(datetime.now(UTC)))
@@ -67,6 +68,8 @@ def scan_job(runtime: Runtime) -> str:
 def guarded(name: str, job: Callable[[Runtime], str], runtime: Runtime,
             after: Callable[[], None] | None = None) -> None:
     """Run a job; any failure is one log line and the daemon goes on (the job wrapper of STYLE.md)."""
+    if runtime.stop.is_set():  # queued behind a job that was running when the daemon was told to stop
+        return
     runtime.busy.set()
     started = time.monotonic()
     runtime.cache.parsed = runtime.cache.reused = 0
@@ -81,9 +84,9 @@ def guarded(name: str, job: Callable[[Runtime], str], runtime: Runtime,
         log.error("%s failed after %.2f s with an unexpected %s: %s", name, time.monotonic() - started,
                   type(e).__name__, e, exc_info=log.isEnabledFor(logging.DEBUG))
     finally:
-        runtime.busy.clear()
-        if after is not None:
+        if after is not None and not runtime.stop.is_set():  # before busy clears: the exit waits for it
             try:
                 after()
-            except Exception as e:  # bookkeeping only
-                log.debug("after %s: %s", name, e)
+            except Exception as e:  # bookkeeping (next run times for `kbscan status`) only
+                log.warning("%s: could not record the next run times: %s", name, e)
+        runtime.busy.clear()

@@ -2,10 +2,40 @@
 
 from __future__ import annotations
 
+import os
+
 from scanner.config import Config
 from scanner.inventory import normalise_host
 from scanner.store.db import connected
-from scanner.store.history import get_state, host_history, last_scan
+from scanner.store.history import get_state, host_history, hosts_by_status, last_scan
+
+_ORDER = ("compliant", "noncompliant", "unknown", "gone")
+
+
+def _alive(pid: str | None) -> bool:
+    """Whether the process that wrote daemon_state still runs (signal 0 only checks)."""
+    if not pid or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # running, as another user (the service's)
+        return True
+    return True
+
+
+def _daemon_lines(state: dict[str, str]) -> list[str]:
+    pid = state.get("pid")
+    if not pid:
+        return ["daemon: has not run with this state_dir"]
+    if "stopped_at" in state or not _alive(pid):
+        return [f"daemon: not running (last pid {pid}, stopped {state.get('stopped_at', 'without a clean exit')})"]
+    lines = [f"daemon: running, pid {pid}"]
+    for key in ("next_refresh", "next_scan"):
+        if key in state:
+            lines.append(f"  {key.replace('_', ' ')}: {state[key]}")
+    return lines
 
 
 def scan_lines(config: Config) -> list[str]:
@@ -14,17 +44,15 @@ def scan_lines(config: Config) -> list[str]:
     with connected(config.database, readonly=True) as db:
         scan = last_scan(db)
         state = get_state(db)
-    lines = []
+        counts = hosts_by_status(db)
     if scan is None:
-        lines.append("last scan: none recorded")
-    else:
-        lines.append(f"last scan: {scan['at'][:19]} as of {scan['as_of']}, {scan['hosts']} hosts: "
-                     f"{scan['compliant']} compliant, {scan['noncompliant']} noncompliant, {scan['unknown']} unknown, "
-                     f"{scan['errors']} errors, {scan['duration'] or 0:.2f} s, {scan['transitions']} transitions")
-    for key in ("next_refresh", "next_scan"):
-        if key in state:
-            lines.append(f"{key.replace('_', ' ')}: {state[key]} (daemon pid {state.get('pid', '?')})")
-    return lines
+        return ["last scan: none recorded (the daemon records scans; see 'kbscan daemon')", *_daemon_lines(state)]
+    lines = [f"last scan: {scan['at'][:19]} as of {scan['as_of']}, {scan['hosts']} hosts, {scan['errors']} errors, "
+             f"{scan['duration'] or 0:.2f} s, {scan['transitions']} transitions"]
+    known = [f"{counts[s]} {s}" for s in _ORDER if s in counts]
+    known += [f"{n} {s}" for s, n in sorted(counts.items()) if s not in _ORDER]
+    lines.append(f"hosts: {', '.join(known) or 'none'}")
+    return lines + _daemon_lines(state)
 
 
 def history_lines(config: Config, host: str, limit: int) -> list[str]:

@@ -10,7 +10,7 @@ from scanner.evaluate import Policy, evaluate_fleet
 from scanner.models import HostInventory, InstalledUpdate
 from scanner.pipeline import embedded_catalogue
 from scanner.store.db import open_database
-from scanner.store.history import host_history, last_scan, prune, record_scan
+from scanner.store.history import host_history, hosts_by_status, last_scan, prune, record_scan
 
 ROLES = ("hyper-v", "failover-clustering")
 
@@ -49,3 +49,33 @@ def test_retention_prunes_old_scans_and_transitions(tmp_path: Path):
     assert prune(db, datetime(2013, 6, 1, tzinfo=UTC)) == 8
     assert [r["new"] for r in host_history(db, "HV01")] == ["installed"]
     assert db.execute("SELECT count(*) FROM scans").fetchone()[0] == 1
+
+
+def test_a_scan_where_nothing_changed_rewrites_no_finding_row(tmp_path: Path):
+    db = open_database(tmp_path / "kbscan.db")
+    db.execute("CREATE TABLE writes (n INTEGER)")
+    for event in ("INSERT", "UPDATE", "DELETE"):
+        db.execute(f"CREATE TRIGGER count_{event.lower()} AFTER {event} ON host_findings "
+                   "BEGIN INSERT INTO writes VALUES (1); END")
+    fleet = {"HV01": ("KB2779069",), "HV02": ()}
+    record_scan(db, report(datetime(2013, 12, 18, tzinfo=UTC), fleet))
+    first = db.execute("SELECT count(*) FROM writes").fetchone()[0]
+    record_scan(db, report(datetime(2013, 12, 19, tzinfo=UTC), fleet))
+    assert db.execute("SELECT count(*) FROM writes").fetchone()[0] == first == 14
+    record_scan(db, report(datetime(2013, 12, 20, tzinfo=UTC), {"HV01": ("KB2779069", "KB2908415"), "HV02": ()}))
+    assert db.execute("SELECT count(*) FROM writes").fetchone()[0] == first + 1
+    assert db.execute("SELECT status FROM host_findings WHERE host = 'HV01' AND kb = 'KB2908415'").fetchone()[0] \
+        == "installed"
+
+
+def test_retention_keeps_the_latest_scan_and_forgets_hosts_gone_before_it(tmp_path: Path):
+    db = open_database(tmp_path / "kbscan.db")
+    record_scan(db, report(datetime(2013, 1, 1, tzinfo=UTC), {"HV01": (), "OLD": ()}))
+    record_scan(db, report(datetime(2013, 1, 2, tzinfo=UTC), {"HV01": ()}))  # OLD is gone from here on
+    assert hosts_by_status(db) == {"noncompliant": 1, "gone": 1}
+    prune(db, datetime(2013, 12, 1, tzinfo=UTC))  # both scans are older: the latest one stays
+    assert [row["id"] for row in db.query("SELECT id FROM scans")] == [2]
+    assert hosts_by_status(db) == {"noncompliant": 1}
+    recorded = db.execute("SELECT coalesce(sum(transitions), 0) FROM scans").fetchone()[0]
+    assert db.execute("SELECT count(*) FROM transitions").fetchone()[0] == recorded == 1
+    assert [row["new"] for row in host_history(db, "OLD")] == ["gone"]  # the latest scan keeps its own

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +26,7 @@ def setup(db: sqlite_utils.Database) -> None:
             id INTEGER PRIMARY KEY, scan_id INTEGER NOT NULL, at TEXT NOT NULL, host TEXT NOT NULL, kb TEXT,
             old TEXT, new TEXT)""")
         db.execute("CREATE INDEX IF NOT EXISTS transitions_host ON transitions (host, at)")
+        db.execute("CREATE INDEX IF NOT EXISTS transitions_scan ON transitions (scan_id)")
         db.execute("CREATE TABLE IF NOT EXISTS daemon_state (key TEXT PRIMARY KEY, value TEXT)")
 
 
@@ -71,25 +71,30 @@ def record_scan(db: sqlite_utils.Database, report: Report) -> int:
             [(h.host, scan_id, str(h.status), h.count("missing"), h.count("deferred"), h.inventory.path, at)
              for h in report.hosts])
         db.conn.executemany("UPDATE host_status SET status = 'gone', scan_id = ? WHERE host = ?",
-                            [(scan_id, host) for host in old_hosts if host not in seen])
-        db.conn.execute("DELETE FROM host_findings WHERE host IN (SELECT value FROM json_each(?))",
-                        [_json_list(sorted(seen | set(old_hosts)))])
-        db.conn.executemany("INSERT INTO host_findings (host, kb, status) VALUES (?,?,?)",
-                            [(host, kb, status) for (host, kb), status in new_findings.items()])
+                            [(scan_id, host) for host, status in old_hosts.items()
+                             if host not in seen and status != "gone"])
+        # Only what changed is written: a scan where nothing changed rewrites no finding row.
+        db.conn.executemany("DELETE FROM host_findings WHERE host = ? AND kb = ?",
+                            [key for key in old_findings if key not in new_findings])
+        db.conn.executemany("INSERT INTO host_findings (host, kb, status) VALUES (?,?,?) "
+                            "ON CONFLICT (host, kb) DO UPDATE SET status = excluded.status",
+                            [(*key, status) for key, status in new_findings.items() if old_findings.get(key) != status])
         db.conn.execute("UPDATE scans SET transitions = ? WHERE id = ?", [len(rows), scan_id])
     return len(rows)
 
 
-def _json_list(items: list[str]) -> str:
-    return json.dumps(items)
-
-
 def prune(db: sqlite_utils.Database, before: datetime) -> int:
-    """Drop scans and transitions older than `before` (retention); current host state stays."""
+    """Drop scans older than `before` (retention) with their transitions, and hosts gone since then;
+    the latest scan and every current host state stay. Returns how many transitions went."""
     stamp = before.astimezone(UTC).isoformat()
     with db.conn:
-        removed = db.conn.execute("DELETE FROM transitions WHERE at < ?", [stamp]).rowcount
-        db.conn.execute("DELETE FROM scans WHERE at < ? AND id <> (SELECT max(id) FROM scans)", [stamp])
+        keep = db.conn.execute("SELECT coalesce((SELECT min(id) FROM scans WHERE at >= ?), "
+                               "(SELECT max(id) FROM scans))", [stamp]).fetchone()[0]
+        if keep is None:
+            return 0
+        removed = db.conn.execute("DELETE FROM transitions WHERE scan_id < ?", [keep]).rowcount
+        db.conn.execute("DELETE FROM scans WHERE id < ?", [keep])
+        db.conn.execute("DELETE FROM host_status WHERE status = 'gone' AND seen_at < ?", [stamp])
     return int(removed)
 
 
@@ -107,8 +112,17 @@ def last_scan(db: sqlite_utils.Database) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-def set_state(db: sqlite_utils.Database, values: dict[str, str]) -> None:
+def hosts_by_status(db: sqlite_utils.Database) -> dict[str, int]:
+    """Current hosts per status, `gone` included (hosts no longer in the inventory)."""
+    if "host_status" not in db.table_names():
+        return {}
+    return {row[0]: row[1] for row in db.conn.execute("SELECT status, count(*) FROM host_status GROUP BY status")}
+
+
+def set_state(db: sqlite_utils.Database, values: dict[str, str], drop: tuple[str, ...] = ()) -> None:
+    """The daemon's bookkeeping (pid, next run times); `drop` removes keys, e.g. next runs on exit."""
     with db.conn:
+        db.conn.executemany("DELETE FROM daemon_state WHERE key = ?", [(key,) for key in drop])
         db.conn.executemany("INSERT OR REPLACE INTO daemon_state (key, value) VALUES (?, ?)", list(values.items()))
 
 
