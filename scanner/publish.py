@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import re
+import time
 import unicodedata
 from pathlib import Path
 
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 MAX_NAME = 100
+STALE_TEMP = 3600.0  # seconds
 
 
 def safe_name(host: str) -> str:
@@ -34,32 +36,67 @@ def safe_name(host: str) -> str:
     if len(name) > MAX_NAME:
         name, changed = name[:MAX_NAME], True
     if changed:
-        name = f"{name}-{hashlib.sha256(host.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
+        name = f"{name}-{_digest(host)}"
     return name
 
 
+def _file_names(hosts: list[str]) -> dict[str, str]:
+    """host -> file name, unique even on a case-insensitive file system (an SMB share): a name already
+    taken (ignoring case) gets the host's hash as well. Hosts are unique in a report, so this is rare."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for host in hosts:
+        name = safe_name(host)
+        if name.casefold() in taken:
+            name = f"{name}-{_digest(host)}"
+        taken.add(name.casefold())
+        names[host] = name + ".json"
+    return names
+
+
+def _digest(host: str) -> str:
+    return hashlib.sha256(host.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+
+
+def _stale(path: Path, keep: set[str] | None, now: float) -> bool:
+    """A host file not in `keep`, or a temporary file a killed writer left (an hour old: a one-shot
+    `kbscan scan --output` may be writing one right now)."""
+    if path.name.startswith(".") and path.suffix == ".tmp":
+        return now - path.stat().st_mtime > STALE_TEMP
+    return keep is not None and path.suffix == ".json" and path.name not in keep
+
+
+def _remove_stale(folder: Path, keep: set[str] | None, now: float) -> None:
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        try:
+            if _stale(path, keep, now):
+                path.unlink()
+        except OSError as e:  # a file that cannot be removed is not worth failing the scan
+            log.warning("%s: cannot remove: %s", path, e.strerror or e)
+
+
 def publish(report: Report, reports_dir: Path) -> list[Path]:
-    """Write every report file; a failed write leaves the previous file intact (files.write_atomic)."""
+    """Write every report file; a failed write leaves the previous file intact (files.write_atomic).
+    latest.json is written last: when it changes, the host files, kbscan.prom and index.html already
+    belong to the same scan."""
     written = []
-    outputs = {"latest.json": json_report.chunks(report), "kbscan.prom": prometheus.render(report),
-               "index.html": html.render(report)}
+    data = json_report.report_data(report, hosts=False)
+    hosts_dir = reports_dir / "hosts"
+    head = {"schema_version": data["schema_version"], "generated_at": data["generated_at"], "as_of": data["as_of"]}
+    names = _file_names([result.host for result in report.hosts])
+    for result in report.hosts:
+        target = hosts_dir / names[result.host]
+        write_atomic(target, json.dumps({**head, **json_report.host_data(result)}, indent=2, ensure_ascii=False) + "\n")
+        written.append(target)
+    now = time.time()
+    _remove_stale(hosts_dir, set(names.values()), now)
+    _remove_stale(reports_dir, None, now)
+    outputs = {"kbscan.prom": prometheus.render(report), "index.html": html.render(report),
+               "latest.json": json_report.chunks(report)}
     for name, text in outputs.items():
         write_atomic(reports_dir / name, text)
         written.append(reports_dir / name)
-    data = json_report.report_data(report, hosts=False)
-    hosts_dir = reports_dir / "hosts"
-    names: set[str] = set()
-    head = {"schema_version": data["schema_version"], "generated_at": data["generated_at"], "as_of": data["as_of"]}
-    for result in report.hosts:
-        host = json_report.host_data(result)
-        name = safe_name(result.host) + ".json"
-        names.add(name)
-        target = hosts_dir / name
-        write_atomic(target, json.dumps({**head, **host}, indent=2, ensure_ascii=False) + "\n")
-        written.append(target)
-    if hosts_dir.is_dir():
-        for old in hosts_dir.glob("*.json"):
-            if old.name not in names:
-                old.unlink(missing_ok=True)
     log.debug("published %d files in %s", len(written), reports_dir)
     return written

@@ -67,3 +67,33 @@ def test_a_failed_write_keeps_the_previous_file(tmp_path: Path, monkeypatch: pyt
         write_atomic(target, '{"new": true}\n')
     assert target.read_text() == '{"old": true}\n'
     assert [p.name for p in tmp_path.iterdir()] == ["latest.json"]  # no temp file left behind
+
+
+def test_names_differing_only_in_case_get_separate_files(tmp_path: Path):
+    publish(fleet(["hv01", "HV01"]), tmp_path)  # one file each, also on a case-insensitive share
+    files = sorted(p.name for p in (tmp_path / "hosts").iterdir())
+    assert len({name.casefold() for name in files}) == 2 and files[0] == "HV01.json"
+    assert {json.loads((tmp_path / "hosts" / name).read_text())["host"] for name in files} == {"hv01", "HV01"}
+
+
+def test_temp_files_a_killed_writer_left_are_removed_once_old(tmp_path: Path):
+    (tmp_path / "hosts").mkdir()
+    old, fresh = tmp_path / ".latest.json.abc.tmp", tmp_path / "hosts" / ".HV01.json.def.tmp"
+    for path in (old, fresh):
+        path.write_text("{")
+    os.utime(old, (1, 1))
+    publish(fleet(["HV01"]), tmp_path)
+    assert not old.exists() and fresh.exists()  # a fresh one may belong to a writer still at work
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_folder_keeps_the_previous_report(tmp_path: Path):
+    publish(fleet(["HV01"]), tmp_path)
+    before = (tmp_path / "latest.json").read_text()
+    tmp_path.chmod(0o555)
+    try:
+        with pytest.raises(ScannerError, match="cannot write here"):
+            publish(fleet(["HV01", "HV02"]), tmp_path)
+    finally:
+        tmp_path.chmod(0o755)
+    assert (tmp_path / "latest.json").read_text() == before
