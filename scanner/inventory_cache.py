@@ -3,20 +3,46 @@ checked by SHA-256 when the mtime moved, with the same result as inventory.read_
 
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 import logging
+import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import scanner
 from scanner import inventory
-from scanner.models import HostInventory, InventoryError
-from scanner.reports.catalogue import inventory_data, inventory_from_data
+from scanner.errors import InventoryReadError
+from scanner.models import HostInventory, InstalledUpdate, InventoryError
 
 log = logging.getLogger(__name__)
 
-Entry = tuple[int, int, str, Any]  # size, mtime_ns, sha256, {"hosts": [...], "errors": [[path, error]]}
+Entry = tuple[int, int, str, Any]  # size, mtime_ns, sha256, {"reader", "hosts": [...], "errors": [[path, error]]}
+Result = tuple[list[HostInventory], list[InventoryError]]
+UNSETTLED = -1  # stored instead of an mtime: the next scan hashes the file again
+SETTLE_NS = 2_000_000_000  # a file this fresh may be rewritten within the same mtime tick (git's "racy" case)
+_READER_MODULES = ("inventory", "dates.py", "models.py", "products.py", "inventory_cache.py")
+
+
+@functools.cache
+def reader_version() -> str:
+    """kbscan's version and a digest of the reader sources: a parse cached by an older (or patched)
+    reader is never reused after an upgrade."""
+    digest = hashlib.sha256(scanner.__version__.encode())
+    root = Path(scanner.__file__).parent
+    for name in _READER_MODULES:
+        target = root / name
+        for source in sorted(target.glob("*.py")) if target.is_dir() else [target]:
+            try:
+                digest.update(source.read_bytes())
+            except OSError:  # an install without sources: the version alone decides
+                continue
+    return f"{scanner.__version__}+{digest.hexdigest()[:16]}"
 
 
 @dataclass
@@ -24,7 +50,7 @@ class InventoryCache:
     """In memory for the daemon's lifetime; `changed` / `gone` say what to persist (store/cache.py)."""
 
     files: dict[str, Entry] = field(default_factory=dict)
-    objects: dict[str, tuple[list[HostInventory], list[InventoryError]]] = field(default_factory=dict)
+    objects: dict[str, Result] = field(default_factory=dict)
     changed: dict[str, Entry] = field(default_factory=dict)
     gone: set[str] = field(default_factory=set)
     parsed: int = 0
@@ -36,66 +62,136 @@ class InventoryCache:
         return changed, gone
 
 
-def _result(cache: InventoryCache, key: str, data: Any) -> tuple[list[HostInventory], list[InventoryError]]:
-    """The parsed objects, rebuilt from the stored form only once per daemon lifetime."""
+def _host_data(host: HostInventory) -> dict[str, Any]:
+    """The stored form: updates as [kb, date] pairs, half the size of the report's objects."""
+    return {"host": host.host, "path": host.path, "format": host.format, "os": host.os,
+            "os_caption": host.os_caption, "os_version": host.os_version,
+            "roles": list(host.roles) if host.roles is not None else None, "cluster": host.cluster,
+            "collected_at": host.collected_at.isoformat() if host.collected_at else None,
+            "updates": [[u.kb, u.installed_on.isoformat() if u.installed_on else None] for u in host.updates]}
+
+
+@functools.lru_cache(maxsize=65536)
+def _update(kb: str, installed_on: str | None) -> InstalledUpdate:
+    """One shared object per (KB, date): a fleet installs the same updates on the same days."""
+    return InstalledUpdate(kb, date.fromisoformat(installed_on) if installed_on else None)
+
+
+def _host(data: dict[str, Any]) -> HostInventory:
+    roles = data["roles"]
+    return HostInventory(
+        host=data["host"], path=data["path"], format=data["format"],
+        updates=tuple(_update(kb, day) for kb, day in data["updates"]), os=data["os"],
+        os_caption=data["os_caption"], os_version=data["os_version"],
+        roles=tuple(roles) if roles is not None else None, cluster=data["cluster"],
+        collected_at=datetime.fromisoformat(data["collected_at"]) if data["collected_at"] else None)
+
+
+def _result(cache: InventoryCache, key: str, data: Any) -> Result:
+    """The parsed objects, rebuilt from the stored form only once per process."""
     found = cache.objects.get(key)
     if found is None:
-        found = cache.objects[key] = ([inventory_from_data(h) for h in data["hosts"]],
+        found = cache.objects[key] = ([_host(h) for h in data["hosts"]],
                                       [InventoryError(p, e) for p, e in data["errors"]])
     return list(found[0]), list(found[1])
 
 
-def _read(path: Path, max_bytes: int, cache: InventoryCache) -> tuple[list[HostInventory], list[InventoryError]]:
+def _parse(name: str, data: bytes) -> Result:
+    """inventory.read_file's result for bytes already read (the bytes that were hashed, not a second read)."""
+    try:
+        return inventory.parse_bytes(data, name), []
+    except InventoryReadError as error:
+        log.warning("%s", error)
+        return [], [InventoryError(name, str(error).removeprefix(f"{name}: "))]
+
+
+def _read(path: Path, max_bytes: int, cache: InventoryCache, now_ns: int) -> Result:
     key = str(path)
     try:
-        stat = path.stat()
+        stat = os.stat(key)
     except OSError:
+        return inventory.read_file(path, max_bytes=max_bytes)  # its error message, never cached
+    if stat.st_size > max_bytes:
         return inventory.read_file(path, max_bytes=max_bytes)
     known = cache.files.get(key)
+    if known is not None and known[3].get("reader") != reader_version():
+        known = None
     if known is not None and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
         cache.reused += 1
         return _result(cache, key, known[3])
-    if stat.st_size > max_bytes:
-        return inventory.read_file(path, max_bytes=max_bytes)
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(key, "rb") as handle:
+            data = handle.read(max_bytes + 1)
     except OSError:
         return inventory.read_file(path, max_bytes=max_bytes)
+    if len(data) > max_bytes:
+        return inventory.read_file(path, max_bytes=max_bytes)
+    digest = hashlib.sha256(data).hexdigest()
     if known is not None and known[2] == digest:
         cache.reused += 1
-        entry = (stat.st_size, stat.st_mtime_ns, digest, known[3])
+        payload = known[3]
     else:
         cache.parsed += 1
-        hosts, errors = inventory.read_file(path, max_bytes=max_bytes)
-        entry = (stat.st_size, stat.st_mtime_ns, digest,
-                 {"hosts": [inventory_data(h) for h in hosts], "errors": [[e.path, e.error] for e in errors]})
+        hosts, errors = _parse(key, data)
+        payload = {"reader": reader_version(), "hosts": [_host_data(h) for h in hosts],
+                   "errors": [[e.path, e.error] for e in errors]}
         cache.objects[key] = (hosts, errors)
+    settled = len(data) == stat.st_size and now_ns - stat.st_mtime_ns > SETTLE_NS
+    entry = (stat.st_size, stat.st_mtime_ns if settled else UNSETTLED, digest, payload)
     cache.files[key] = cache.changed[key] = entry
-    return _result(cache, key, entry[3])
+    return _result(cache, key, payload)
+
+
+def _under(key: str, roots: Sequence[str]) -> bool:
+    absolute = os.path.abspath(key)
+    return any(absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
 def read_paths_cached(paths: Sequence[Path], *, max_bytes: int = inventory.DEFAULT_MAX_BYTES,
                       cache: InventoryCache, progress: Callable[[int, int], None] | None = None,
                       ) -> tuple[list[HostInventory], list[InventoryError]]:
+    """inventory.read_paths through the cache; files under `paths` that are gone leave the cache."""
     hosts: list[HostInventory] = []
     errors: list[InventoryError] = []
     files: list[Path] = []
+    seen: set[str] = set()
     for path in paths:
-        if not path.exists() or (path.is_dir() and not inventory.iter_files([path])):
-            found_hosts, found_errors = inventory.read_paths([path], max_bytes=max_bytes)
-            errors.extend(found_errors)
-            continue
-        files.extend(inventory.iter_files([path]))
-    files = inventory.iter_files(files)
+        found = inventory.iter_files([path]) if path.exists() else []
+        if not found:  # a missing path or an empty folder: read_paths words that error
+            errors.extend(inventory.read_paths([path], max_bytes=max_bytes)[1])
+        for item in found:
+            absolute = os.path.abspath(item)
+            if absolute not in seen:  # a file named twice is read once, as read_paths does
+                seen.add(absolute)
+                files.append(item)
+    now_ns = time.time_ns()
     for done, path in enumerate(files, 1):
-        found_hosts, found_errors = _read(path, max_bytes, cache)
+        found_hosts, found_errors = _read(path, max_bytes, cache, now_ns)
         hosts.extend(found_hosts)
         errors.extend(found_errors)
         if progress is not None:
             progress(done, len(files))
-    seen = {str(p) for p in files}
-    for key in [k for k in cache.files if k not in seen]:
+    read = {str(p) for p in files}
+    roots = [os.path.abspath(p) for p in paths]
+    for key in [k for k in cache.files.keys() - read if _under(k, roots)]:
         del cache.files[key]
         cache.objects.pop(key, None)
+        cache.changed.pop(key, None)
         cache.gone.add(key)
     return hosts, errors
+
+
+def load_cache(database: Path) -> InventoryCache:
+    """The cache stored in the state database (the cyclic GC paused: its passes over a large fleet's
+    freshly loaded lists cost seconds and find nothing)."""
+    from scanner.store import cache as cache_store
+    from scanner.store.db import connected
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with connected(database) as db:
+            return InventoryCache(files=cache_store.load(db))
+    finally:
+        if enabled:
+            gc.enable()

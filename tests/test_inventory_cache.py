@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from scanner import inventory
+from scanner import inventory, inventory_cache
 from scanner.inventory_cache import InventoryCache, read_paths_cached
 from scanner.store import cache as cache_store
 from scanner.store.db import open_database
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "inventory"
+
+
+def host_json(kb: str, host: str = "HV01") -> str:
+    return json.dumps({"host": host, "os": {"caption": "Microsoft Windows Server 2012 Datacenter",
+                                            "version": "6.2.9200"}, "roles": ["hyper-v"], "updates": [{"kb": kb}]})
 
 
 @pytest.fixture
@@ -56,3 +63,80 @@ def test_removed_files_leave_the_cache_and_it_persists(folder: Path, tmp_path: P
     restored = InventoryCache(files=cache_store.load(db))
     assert read_paths_cached([folder], cache=restored) == inventory.read_paths([folder])
     assert restored.parsed == 0
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths inventory.parse_bytes was really called for."""
+    calls: list[str] = []
+    real = inventory.parse_bytes
+
+    def counting(data: bytes, path: str, **kwargs: Any) -> Any:
+        calls.append(Path(path).name)
+        return real(data, path, **kwargs)
+
+    monkeypatch.setattr(inventory, "parse_bytes", counting)
+    return calls
+
+
+def test_only_the_changed_file_reaches_the_parser(folder: Path, parses: list[str]):
+    cache = InventoryCache()
+    read_paths_cached([folder], cache=cache)
+    assert len(parses) == 6
+    parses.clear()
+    changed = folder / "HV02-systeminfo.txt"  # UTF-16 with a BOM, as systeminfo redirects write it
+    changed.write_bytes(changed.read_bytes() + "\r\n".encode("utf-16-le"))
+    read_paths_cached([folder], cache=cache)
+    assert parses == ["HV02-systeminfo.txt"]
+
+
+def test_a_fresh_file_is_hashed_again_so_a_same_size_rewrite_in_the_same_tick_is_seen(tmp_path: Path):
+    path = tmp_path / "HV01.json"
+    path.write_text(host_json("KB2779069"))
+    stamp = path.stat().st_mtime_ns  # written just now: within the same mtime tick it could change again
+    cache = InventoryCache()
+    assert read_paths_cached([path], cache=cache)[0][0].installed == {"KB2779069"}
+    path.write_text(host_json("KB2903938"))  # same size
+    os.utime(path, ns=(stamp, stamp))  # and the same mtime
+    assert read_paths_cached([path], cache=cache)[0][0].installed == {"KB2903938"}
+
+
+def test_a_settled_file_with_the_same_size_and_mtime_is_trusted_unread(tmp_path: Path):
+    path = tmp_path / "HV01.json"
+    path.write_text(host_json("KB2779069"))
+    os.utime(path, ns=(10**18, 10**18))  # written long before the scan
+    cache = InventoryCache()
+    read_paths_cached([path], cache=cache)
+    path.write_text(host_json("KB2903938"))
+    os.utime(path, ns=(10**18, 10**18))
+    hosts, _ = read_paths_cached([path], cache=cache)  # not hashed, so not noticed: the point of the cache
+    assert hosts[0].installed == {"KB2779069"} and (cache.parsed, cache.reused) == (1, 1)
+
+
+def test_a_parse_cached_by_another_reader_version_is_not_reused(folder: Path, parses: list[str],
+                                                                  monkeypatch: pytest.MonkeyPatch):
+    cache = InventoryCache()
+    read_paths_cached([folder], cache=cache)
+    parses.clear()
+    monkeypatch.setattr(inventory_cache, "reader_version", lambda: "9.9+upgraded")
+    assert read_paths_cached([folder], cache=cache) == inventory.read_paths([folder])
+    assert len(parses) == 6 + 6  # the cache's own parse and read_paths' one
+
+
+def test_a_cached_file_over_a_lowered_cap_is_an_error_as_read_paths_says(folder: Path):
+    cache = InventoryCache()
+    read_paths_cached([folder], cache=cache)
+    hosts, errors = read_paths_cached([folder], cache=cache, max_bytes=600)
+    assert (hosts, errors) == inventory.read_paths([folder], max_bytes=600)
+    assert sum("inventory cap" in e.error for e in errors) == 3  # HV01, HV02, HYPERV-LAB: cached, now too big
+
+
+def test_scanning_another_folder_keeps_the_first_folders_entries(folder: Path, tmp_path: Path):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "HV09.json").write_text(host_json("KB2779069", host="HV09"))
+    cache = InventoryCache()
+    read_paths_cached([folder], cache=cache)
+    read_paths_cached([other], cache=cache)
+    assert len(cache.files) == 7 and not cache.gone
+    assert read_paths_cached([folder / "missing"], cache=cache) == inventory.read_paths([folder / "missing"])
