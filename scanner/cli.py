@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--format", choices=SCAN_FORMATS, default="table")
     scan.add_argument("--output", type=Path, metavar="FILE", help="write the report here instead of stdout")
     scan.add_argument("--workers", type=int, metavar="N",
-                      help="processes that read inventory files (0: one per core; default 1: no pool)")
+                      help="processes that read inventory files (1: no pool, 0: one per core; default: one per core "
+                           "from 200 files on)")
 
     catalogue = commands.add_parser("catalogue", help="show, refresh or import the KB catalogue")
     cat_commands = catalogue.add_subparsers(dest="catalogue_command", required=True, metavar="ACTION")

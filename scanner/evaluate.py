@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
+from itertools import compress, count
+from operator import attrgetter, is_not
 
 from scanner.catalogue import Catalogue
 from scanner.config import DeferralPolicy, Exemption
@@ -24,6 +26,7 @@ from scanner.models import (
 from scanner.remediation import Remediator
 
 COVERED = frozenset({Status.INSTALLED, Status.SUPERSEDED, Status.INCLUDED})
+_KB, _STATUS = attrgetter("kb"), attrgetter("status")
 
 
 @dataclass(frozen=True)
@@ -175,11 +178,10 @@ class Evaluator:
                          "gives them, so role-specific KBs were not checked")
         findings: tuple[Finding, ...] = ()
         if inventory.os is not None:
-            findings = self.findings(inventory.host, inventory.os, frozenset(roles),
-                                     [update.kb for update in inventory.updates])
+            findings = self.findings(inventory.host, inventory.os, frozenset(roles), map(_KB, inventory.updates))
         if reasons:
             status = HostStatus.UNKNOWN
-        elif any(f.status is Status.MISSING for f in findings):
+        elif Status.MISSING in map(_STATUS, findings):  # C-level scan of 1,000+ findings
             status = HostStatus.NONCOMPLIANT
         else:
             status = HostStatus.COMPLIANT
@@ -202,8 +204,8 @@ def cluster_results(hosts: Sequence[HostResult]) -> tuple[ClusterResult, ...]:
     for name in sorted(members):
         nodes = sorted(members[name], key=lambda h: h.host)
         by_kb: dict[str, tuple[list[str], list[str]]] = {}
-        for node in nodes:
-            for finding in node.findings:
+        for node, findings in zip(nodes, _candidates(nodes), strict=True):
+            for finding in findings:
                 have, lack = by_kb.setdefault(finding.kb, ([], []))
                 if finding.status in COVERED:
                     have.append(node.host)
@@ -216,6 +218,21 @@ def cluster_results(hosts: Sequence[HostResult]) -> tuple[ClusterResult, ...]:
         )
         results.append(ClusterResult(name, tuple(n.host for n in nodes), differences))
     return tuple(results)
+
+
+def _candidates(nodes: Sequence[HostResult]) -> list[Sequence[Finding]]:
+    """Per node, the findings that can differ between the nodes. Nodes of one product and role set
+    list the same KBs in the same order, mostly as the very same Finding objects (their plan's), so
+    only positions where some node holds another object are looked at; otherwise every finding."""
+    first = nodes[0].findings
+    kbs = list(map(_KB, first))
+    if any(len(node.findings) != len(first) or list(map(_KB, node.findings)) != kbs for node in nodes[1:]):
+        return [node.findings for node in nodes]
+    positions: set[int] = set()
+    for node in nodes[1:]:
+        positions.update(compress(count(), map(is_not, first, node.findings)))
+    ordered = sorted(positions)
+    return [[node.findings[i] for i in ordered] for node in nodes]
 
 
 def exemption_warnings(exemptions: Sequence[Exemption], hosts: Sequence[HostResult],

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from functools import cached_property
 from types import MappingProxyType
 
 _KB_RE = re.compile(r"^\s*(?:KB)?\s*0*([1-9][0-9]{3,7})\s*$", re.IGNORECASE)
@@ -117,13 +116,13 @@ class SourceHealth:
     message: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: 2.5 million of these in a 10,000-host scan
 class InstalledUpdate:
     kb: str
     installed_on: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HostInventory:
     """What one inventory file says about one host. `os` is a product id or None when unknown."""
 
@@ -138,7 +137,7 @@ class HostInventory:
     cluster: str | None = None
     collected_at: datetime | None = None
 
-    @cached_property
+    @property
     def installed(self) -> frozenset[str]:
         return frozenset(update.kb for update in self.updates)
 
@@ -151,7 +150,7 @@ class InventoryError:
     error: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     kb: str
     status: Status
@@ -174,7 +173,7 @@ class Remedy:
     download: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HostResult:
     host: str
     status: HostStatus

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -75,8 +77,23 @@ def run_scan(config: Config, paths: Sequence[Path], as_of: date | None = None,
     generated_at = datetime.now(UTC)
     policy = policy_for(config, as_of, generated_at)
     catalogue = catalogue or load_catalogue(config)
-    hosts, errors, warnings = read_inventories(config, paths, progress, cache, workers)
-    report = evaluate_fleet(catalogue, hosts, errors, policy, generated_at, warnings)
-    if remediation:
-        report = with_remediation(report, catalogue)
+    with gc_paused():
+        hosts, errors, warnings = read_inventories(config, paths, progress, cache, workers)
+        report = evaluate_fleet(catalogue, hosts, errors, policy, generated_at, warnings)
+        if remediation:
+            report = with_remediation(report, catalogue)
     return replace(report, duration_seconds=time.monotonic() - started)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a scan builds millions of objects that form no cycles:
+    its repeated full passes over them cost seconds at 10,000 hosts (BENCHMARKS.md). The state it had
+    comes back afterwards, also on an error."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

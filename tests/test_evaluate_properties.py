@@ -9,8 +9,16 @@ from hypothesis import strategies as st
 
 from scanner.catalogue import Catalogue
 from scanner.config import Exemption
-from scanner.evaluate import Evaluator, Policy, finding_for
-from scanner.models import CatalogueEntry, Kind
+from scanner.evaluate import COVERED, Evaluator, Policy, cluster_results, finding_for
+from scanner.models import (
+    CatalogueEntry,
+    ClusterDifference,
+    HostInventory,
+    HostResult,
+    InstalledUpdate,
+    Kind,
+    Status,
+)
 
 KBS = [f"KB{500000 + i}" for i in range(12)]
 kb = st.sampled_from(KBS)
@@ -44,3 +52,33 @@ def test_evaluator_matches_the_plain_rules(catalogue_entries: list[CatalogueEntr
     expected = tuple(finding_for(e, "HV01", installed, catalogue, policy)
                      for e in catalogue.for_product("ws2012") if e.applies_to("ws2012", roles))
     assert Evaluator(catalogue, policy).findings("HV01", "ws2012", roles, installed) == expected
+
+
+def _plain_cluster_differences(nodes: list[HostResult]) -> tuple[ClusterDifference, ...]:
+    """Every finding of every node: the statement cluster_results' shortcut must agree with."""
+    by_kb: dict[str, tuple[list[str], list[str]]] = {}
+    for node in sorted(nodes, key=lambda n: n.host):
+        for finding in node.findings:
+            have, lack = by_kb.setdefault(finding.kb, ([], []))
+            if finding.status in COVERED:
+                have.append(node.host)
+            elif finding.status in (Status.MISSING, Status.DEFERRED):
+                lack.append(node.host)
+    return tuple(ClusterDifference(k, tuple(h), tuple(m))
+                 for k, (h, m) in sorted(by_kb.items(), key=lambda item: int(item[0][2:])) if h and m)
+
+
+@settings(max_examples=200, deadline=None)
+@given(entries(), st.lists(st.tuples(st.frozensets(kb, max_size=6),
+                                     st.frozensets(st.sampled_from(["hyper-v", "failover-clustering"]))),
+                           min_size=1, max_size=4))
+def test_cluster_differences_match_the_plain_rules(catalogue_entries: list[CatalogueEntry],
+                                                   nodes: list[tuple[frozenset[str], frozenset[str]]]):
+    catalogue = Catalogue(catalogue_entries)
+    evaluator = Evaluator(catalogue, Policy.at(date(2013, 12, 20)))
+    results = [evaluator.host(HostInventory(f"HV{i:02d}", f"{i}.json", "kbscan-json",
+                                            tuple(InstalledUpdate(k) for k in sorted(installed)),
+                                            os="ws2012", roles=tuple(sorted(roles)), cluster="CLU1"))
+               for i, (installed, roles) in enumerate(nodes)]
+    (cluster,) = cluster_results(results)
+    assert cluster.differences == _plain_cluster_differences(results)

@@ -94,8 +94,9 @@ def read_paths(
 ) -> tuple[list[HostInventory], list[InventoryError]]:
     """Every host in every file under `paths`; each unreadable file or missing path is one error.
 
-    `progress(done, total)` is called after each file. `workers`: None or 1 reads in this process;
-    N > 1 (0: one per core) reads in a process pool (inventory/parallel.py); same result.
+    `progress(done, total)` is called after each file. `workers`: None chooses (a process pool of one
+    process per core from 200 files on, inventory/parallel.py), 1 reads in this process, N > 1 (0: one per
+    core) in a pool of N; the result is the same.
     """
     hosts: list[HostInventory] = []
     errors: list[InventoryError] = []

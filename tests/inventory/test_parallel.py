@@ -2,28 +2,79 @@
 
 from __future__ import annotations
 
+import io
+import json
 import shutil
 from pathlib import Path
 
-from scanner.inventory import read_paths
+import pytest
+
+from scanner.cli import main
+from scanner.inventory import parallel, read_paths
 from scanner.inventory.parallel import workers_for
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "inventory"
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples" / "inventory"
 
 
-def test_pool_and_serial_give_the_same_result_including_bad_files(tmp_path: Path):
+@pytest.fixture
+def fleet(tmp_path: Path) -> Path:
+    """Three copies of the example fleet (every format, dates, a broken JSON) plus an empty file each."""
     for copy in range(3):
         target = tmp_path / f"site{copy}"
         shutil.copytree(EXAMPLES, target)
         (target / "empty.txt").write_bytes(b"")
-    serial = read_paths([tmp_path], workers=1)
-    pooled = read_paths([tmp_path], workers=2)
+    return tmp_path
+
+
+def test_pool_and_serial_give_the_same_hosts_errors_and_order(fleet: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(parallel, "CHUNK", 4)  # several chunks over both workers: order must survive
+    serial = read_paths([fleet], workers=1)
+    pooled = read_paths([fleet], workers=2)
     assert pooled == serial
+    assert [h.path for h in pooled[0]] == [h.path for h in serial[0]]
     assert len(serial[0]) == 15 and len(serial[1]) == 6  # 3 x (truncated JSON + empty file)
+    assert any(u.installed_on is not None for h in pooled[0] for u in h.updates)  # dates made the trip
 
 
-def test_the_pool_is_opt_in():
-    assert workers_for(10_000, None) == 1
+def test_a_bad_file_read_by_a_worker_is_one_error_naming_it(tmp_path: Path):
+    shutil.copy(EXAMPLES / "HV01.json", tmp_path / "HV01.json")
+    (tmp_path / "HV09.json").write_bytes(b'{"host": "HV09", "updates": [')
+    hosts, errors = read_paths([tmp_path], workers=2)
+    assert [h.host for h in hosts] == ["HV01"]
+    assert [e.path for e in errors] == [str(tmp_path / "HV09.json")]
+    assert "truncated" in errors[0].error
+
+
+def test_progress_counts_every_file_in_the_pool(fleet: Path):
+    seen: list[tuple[int, int]] = []
+    read_paths([fleet], workers=2, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(n, 21) for n in range(1, 22)]
+
+
+def test_the_pool_is_automatic_from_200_files_on_more_than_one_core(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 4)
+    assert workers_for(199, None) == 1
+    assert workers_for(200, None) == 4
     assert workers_for(10_000, 1) == 1
     assert workers_for(5, 3) == 3
-    assert workers_for(5, 0) >= 1
+    assert workers_for(5, 0) == 4
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 1)
+    assert workers_for(10_000, None) == 1
+
+
+def _scan(*argv: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    out = io.StringIO()
+    code = main(["-q", "scan", "--format", "json", "--at", "2013-12-20", *argv], out=out)
+    return code, json.loads(out.getvalue())
+
+
+def test_scan_workers_option_gives_the_same_report(fleet: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("KBSCAN_CONFIG", raising=False)
+    monkeypatch.chdir(fleet)  # no config file: built-in defaults and the embedded catalogue
+    one_code, one = _scan(str(fleet), "--workers", "1")
+    two_code, two = _scan(str(fleet), "--workers", "2")
+    for report in (one, two):
+        report.pop("generated_at"), report.pop("duration_seconds")
+    assert (one_code, one) == (two_code, two)
+    assert one["summary"]["hosts"] == 5 and len(one["errors"]) == 6
