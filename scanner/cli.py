@@ -8,12 +8,13 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from scanner import __version__
 from scanner.config import Config, find_config, load_config
 from scanner.errors import ScannerError
 from scanner.models import HostStatus, kb_id
+from scanner.printable import PrintableFormatter, printable
 
 log = logging.getLogger("scanner")
 
@@ -166,7 +167,7 @@ def _cmd_inventory(args: argparse.Namespace, config: Config, out: TextIO) -> int
     found, errors = inventory.read_paths(args.paths, max_bytes=config.inventory.max_bytes)
     if args.format == "json":  # the JSON is the list of hosts DESIGN.md names; errors go to stderr
         for error in errors:
-            print(f"kbscan: error: {error.path}: {error.error}", file=sys.stderr)
+            print(printable(f"kbscan: error: {error.path}: {error.error}"), file=sys.stderr)
     out.write(listing.render_inventory(found, errors, args.format))
     return EXIT_FINDINGS if errors or not found else EXIT_OK
 
@@ -230,11 +231,29 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Config, TextIO], int]] = {
 }
 
 
+class _PrintableOut:
+    """stdout for the text outputs (table, listings, status, the Nagios line): see printable.py. JSON,
+    HTML and Prometheus text have escaping rules of their own and are written as they are."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        return self._out.write(printable(text))
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        self._out.writelines(map(printable, lines))
+
+    def flush(self) -> None:
+        self._out.flush()
+
+
 def setup_logging(verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     # No timestamps: journald (and most log collectors) add their own.
-    logging.basicConfig(level=level, format="kbscan: %(levelname)s: %(message)s", stream=sys.stderr,
-                        force=True)
+    logging.basicConfig(level=level, stream=sys.stderr, force=True)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(PrintableFormatter("kbscan: %(levelname)s: %(message)s"))
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -248,6 +267,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return 3 if code == 2 and command == "check" else code  # a plugin's usage error is UNKNOWN
     setup_logging(args.verbose, args.quiet)
     out = out or sys.stdout
+    if getattr(args, "format", "table") not in ("json", "html", "prometheus"):
+        out = cast(TextIO, _PrintableOut(out))
     try:
         config = load_config(find_config(args.config))
         return HANDLERS[args.command](args, config, out)
@@ -255,7 +276,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         if args.command == "check":  # a config error too is UNKNOWN to a monitoring plugin, on stdout
             out.write(f"KBSCAN UNKNOWN - {' '.join(str(e).split())}\n")
             return 3
-        print(f"kbscan: error: {e}", file=sys.stderr)
+        print(printable(f"kbscan: error: {e}"), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("kbscan: interrupted", file=sys.stderr)

@@ -33,6 +33,7 @@ from scanner.errors import ConfigError, ScannerError
 from scanner.inventory_cache import load_cache
 from scanner.jobs import Runtime, guarded, refresh_job, scan_job
 from scanner.lock import StateLock
+from scanner.printable import PrintableFormatter
 from scanner.store.catalogue import catalogue_refreshed_at
 from scanner.store.db import connected
 from scanner.store.history import set_state
@@ -73,7 +74,7 @@ def refresh_due(config: Config, cron: CronTrigger, now: datetime) -> bool:
     return refreshed is None or refreshed < first - (second - first)
 
 
-class _JournaldFormatter(logging.Formatter):
+class _JournaldFormatter(PrintableFormatter):
     """`<3>ERROR: ...`: journald reads the syslog priority from the prefix, so `journalctl -p warning` works."""
 
     PRIORITY: ClassVar[dict[int, int]] = {logging.CRITICAL: 2, logging.ERROR: 3, logging.WARNING: 4,

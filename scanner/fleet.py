@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -65,4 +66,40 @@ def combine(inventories: Sequence[HostInventory],
         else:
             inventory = group[0]
         combined.append(apply_host_groups(inventory, groups))
-    return combined, warnings
+    return combined, warnings + look_alike_warnings(sorted(by_host))
+
+
+# Letters of other scripts drawn like Latin ones (from Unicode's confusables.txt, lower case): a host
+# named with them is another host to Windows and to kbscan, but not to the person reading the report.
+_LOOK_ALIKES = str.maketrans({
+    **dict(zip("авсенијкмопрѕтхуԁԛԝӏ", "abcehijkmoprstxydqwl", strict=True)),  # Cyrillic
+    **dict(zip("αβεζηικμνορτυχ", "abezhikmnoptyx", strict=True)),  # Greek
+})
+
+
+def _skeleton(host: str) -> str:
+    return unicodedata.normalize("NFKC", host).casefold().translate(_LOOK_ALIKES)
+
+
+def look_alike_warnings(hosts: Sequence[str]) -> list[str]:
+    """A warning for each set of different host names that read the same (`HV01` and `НV01` with a
+    Cyrillic Н, or a full-width `ＨＶ０１`): they stay separate hosts, and the report says so."""
+    by_skeleton: dict[str, list[str]] = {}
+    for host in hosts:
+        if not host.isascii():  # two ASCII names never look alike here: names differ by case only once upper-cased
+            by_skeleton.setdefault(_skeleton(host), []).append(host)
+    ascii_names = {_skeleton(h): h for h in hosts if h.isascii()}
+    warnings = []
+    for skeleton, names in sorted(by_skeleton.items()):
+        if skeleton in ascii_names:
+            names = [ascii_names[skeleton], *names]
+        if len(names) > 1:
+            shown = ", ".join(f"{name} ({_code_points(name)})" for name in names)
+            warnings.append(f"host names {shown} look alike but are different hosts; check the inventories "
+                            "(reported separately)")
+    return warnings
+
+
+def _code_points(name: str) -> str:
+    odd = [f"U+{ord(c):04X}" for c in name if not c.isascii()]
+    return "non-ASCII " + " ".join(odd) if odd else "ASCII"

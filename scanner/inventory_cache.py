@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import scanner
@@ -111,7 +112,7 @@ def _read(path: Path, max_bytes: int, cache: InventoryCache, now_ns: int) -> Res
         stat = os.stat(key)
     except OSError:
         return inventory.read_file(path, max_bytes=max_bytes)  # its error message, never cached
-    if stat.st_size > max_bytes:
+    if stat.st_size > max_bytes or not S_ISREG(stat.st_mode):  # read_file words the error, never cached
         return inventory.read_file(path, max_bytes=max_bytes)
     known = cache.files.get(key)
     if known is not None and known[3].get("reader") != reader_version():

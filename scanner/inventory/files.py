@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import pathlib
+import stat
 from collections.abc import Callable, Sequence
 
 from scanner.errors import InventoryReadError
@@ -67,7 +68,11 @@ def read_file(path: pathlib.Path, *, max_bytes: int = DEFAULT_MAX_BYTES
     cap = f"{max_bytes / 1024 / 1024:g} MB"
     too_big = f"over the {cap} inventory cap; raise [inventory] max_bytes or split the file"
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):  # a FIFO would block forever
+            return [], [_error(name, "is not a regular file (a pipe, socket or device); point the inventory "
+                                     "paths at files or folders")]
+        size = info.st_size
         if size > max_bytes:
             return [], [_error(name, f"file is {_megabytes(size)}, {too_big}")]
         with path.open("rb") as handle:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -17,6 +18,7 @@ from pathlib import PurePath, PureWindowsPath
 from typing import cast
 
 from scanner.dates import parse_date
+from scanner.errors import InventoryReadError
 from scanner.models import HostInventory, InstalledUpdate, try_kb_id
 from scanner.products import product_from
 
@@ -27,17 +29,41 @@ _MS_DATE = re.compile(r"^/?\\?/?Date\((-?\d+)(?:[+-]\d{4})?\)\\?/?$")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+MAX_HOST = 255  # a DNS name's limit; NetBIOS names are 15
+
+
 @lru_cache(maxsize=65536)
 def normalise_host(name: str) -> str:
     """`hv01.contoso.local` -> `HV01`; `10.0.0.5` and `fe80::1` stay as written; blank -> ``""``."""
-    value = name.strip().lstrip("\\").strip()
+    value = name.replace("\ufeff", "").strip().lstrip("\\").strip()  # a BOM left inside a joined file
     if not value:
         return ""
     try:
         ipaddress.ip_address(value)
     except ValueError:
-        return value.split(".", 1)[0].upper()
+        return _upper(value.split(".", 1)[0])
     return value
+
+
+def _upper(name: str) -> str:
+    """Upper case that never makes two names one: ASCII as usual; another letter only when its capital
+    is one character that lowers back to it (so `ß` -> `SS`, dotless `ı` -> `I` and `ſ` -> `S` are not
+    applied, and `STRAßE` stays apart from `STRASSE`)."""
+    if name.isascii():
+        return name.upper()
+    return "".join(upper if len(upper := char.upper()) == 1 and upper.lower() == char else char for char in name)
+
+
+def host_problem(name: str) -> str | None:
+    """Why a host name from a file cannot be used as one (control characters such as NUL, newline or
+    ESC would break reports and terminals; the length is DNS's), or None."""
+    if len(name) > MAX_HOST:
+        return f"host name of {len(name):,} characters is longer than the {MAX_HOST} a DNS name may have"
+    bad = next((char for char in name if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")), None)
+    if bad is not None:
+        label = unicodedata.name(bad, "")
+        return f"host name {name[:40]!r} holds the control character U+{ord(bad):04X}" + (f" ({label})" * bool(label))
+    return None
 
 
 def host_from_path(path: str) -> str:
@@ -147,6 +173,9 @@ def make_host(
     """A HostInventory with the host name normalised and the product derived from caption + version."""
     caption, version = clean(caption), clean(version)
     name = normalise_host(host) or host_from_path(path) or path
+    for value in (name, clean(cluster) or ""):
+        if problem := host_problem(value):
+            raise InventoryReadError(f"{path}: {problem}; fix the file or the collector that wrote it")
     return HostInventory(
         host=name, path=path, format=fmt, updates=updates,
         os=product_from(caption, version), os_caption=caption, os_version=version,

@@ -9,6 +9,7 @@ from typing import Any
 from scanner.errors import SourceError
 from scanner.models import PRODUCTS, ROLES, CatalogueEntry, Kind, kb_id
 from scanner.sources.interface import SourceHints
+from scanner.sources.text import clean
 
 
 def _entry(item: Any, where: str, hints: SourceHints) -> CatalogueEntry:
@@ -17,7 +18,8 @@ def _entry(item: Any, where: str, hints: SourceHints) -> CatalogueEntry:
     try:
         products = tuple(p for p in item.get("products", []) if p in PRODUCTS)
         return CatalogueEntry(
-            kb=kb_id(item["kb"]), title=str(item.get("title") or item["kb"]), kind=Kind(item.get("kind", "hotfix")),
+            kb=kb_id(item["kb"]), title=clean(str(item.get("title") or "")) or kb_id(item["kb"]),
+            kind=Kind(item.get("kind", "hotfix")),
             released=date.fromisoformat(item["released"]) if item.get("released") else None,
             products=products or hints.products,
             roles=tuple(r for r in item.get("roles", []) if r in ROLES) or hints.roles,
@@ -25,7 +27,7 @@ def _entry(item: Any, where: str, hints: SourceHints) -> CatalogueEntry:
             included_in=tuple(kb_id(k) for k in item.get("included_in", [])),
             standalone=bool(item.get("standalone", True)) or not item.get("included_in"),
             download=tuple(str(u) for u in item.get("download", [])), sources=(hints.name,),
-            notes=str(item.get("notes", "")),
+            notes=clean(str(item.get("notes", ""))),
         )
     except (KeyError, ValueError, TypeError) as e:
         raise SourceError(f"{where}: {e}") from e
