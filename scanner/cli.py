@@ -149,15 +149,20 @@ def _cmd_catalogue(args: argparse.Namespace, config: Config, out: TextIO) -> int
     from scanner import refresh
 
     if action == "refresh":
-        result = refresh.refresh_catalogue(config)
+        result = refresh.refresh_catalogue(config, wait=_waiting)
         out.write("\n".join(result.lines()) + "\n")
         return result.exit_code
     if action == "import":
-        result = refresh.import_list(config, args.file)
+        result = refresh.import_list(config, args.file, wait=_waiting)
         out.write("\n".join(result.lines()) + "\n")
         return EXIT_OK
     out.write("\n".join(refresh.catalogue_diff(config, args.since)) + "\n")
     return EXIT_OK
+
+
+def _waiting(holder: str) -> None:
+    print(f"kbscan: waiting for the catalogue refresh or import in pid {holder} to finish", file=sys.stderr,
+          flush=True)
 
 
 def _cmd_inventory(args: argparse.Namespace, config: Config, out: TextIO) -> int:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from scanner.config import Config
 from scanner.errors import ScannerError
 from scanner.inventory_cache import InventoryCache
+from scanner.lock import Busy
 from scanner.pipeline import run_scan
 from scanner.publish import publish
 from scanner.refresh import refresh_catalogue
@@ -42,7 +43,10 @@ def refresh_job(runtime: Runtime) -> str:
     config = runtime.config
     if not config.sources:
         return "refresh: no [[sources]] configured; nothing to do"
-    result = refresh_catalogue(config, progress=runtime.checkpoint)
+    try:
+        result = refresh_catalogue(config, progress=runtime.checkpoint)
+    except Busy as e:  # a `kbscan catalogue refresh` runs: its catalogue is as fresh as ours would be
+        return f"refresh: skipped, another refresh or import (pid {e.holder}) is running"
     states = ", ".join(f"{s.name} {s.state}" for s in result.sources)
     return f"refresh: {result.entries} entries, {result.changes} changes ({states})"
 

@@ -14,6 +14,7 @@ from scanner.config import Config
 from scanner.embedded import load_embedded
 from scanner.errors import SourceError
 from scanner.http import fetch, make_session
+from scanner.lock import RefreshLock
 from scanner.merge import SourceEntries, merge
 from scanner.models import SourceHealth
 from scanner.sources import ParsedPage, SourceHints, parse_page
@@ -128,22 +129,25 @@ def _store_and_merge(config: Config, records: list[SourceRecord], now: datetime)
 
 def refresh_catalogue(config: Config, *, session: requests.Session | None = None,
                       progress: Callable[[int, int], None] | None = None,
-                      now: datetime | None = None) -> RefreshResult:
-    """Fetch every configured source (one failing never stops the others), merge, store."""
-    now = now or datetime.now(UTC)
-    session = session or make_session(config.http)
-    with connected(config.database) as db:
-        previous = {s.name: source_state(db, s.name) for s in config.sources}
-    records = []
-    for done, source in enumerate(config.sources, 1):
-        hints = SourceHints(source.name, source.url, source.products, source.roles)
-        records.append(_refresh_source(session, config, hints, previous[source.name], now))
-        if progress is not None:
-            progress(done, len(config.sources))
-    return _store_and_merge(config, records, now)
+                      now: datetime | None = None, wait: Callable[[str], None] | None = None) -> RefreshResult:
+    """Fetch every configured source (one failing never stops the others), merge, store. One refresh or
+    import at a time (lock.RefreshLock): with `wait`, behind a running one; without, lock.Busy."""
+    with RefreshLock(config.state_dir, wait):
+        now = now or datetime.now(UTC)
+        session = session or make_session(config.http)
+        with connected(config.database) as db:
+            previous = {s.name: source_state(db, s.name) for s in config.sources}
+        records = []
+        for done, source in enumerate(config.sources, 1):
+            hints = SourceHints(source.name, source.url, source.products, source.roles)
+            records.append(_refresh_source(session, config, hints, previous[source.name], now))
+            if progress is not None:
+                progress(done, len(config.sources))
+        return _store_and_merge(config, records, now)
 
 
-def import_list(config: Config, path: Path, *, now: datetime | None = None) -> RefreshResult:
+def import_list(config: Config, path: Path, *, now: datetime | None = None,
+                wait: Callable[[str], None] | None = None) -> RefreshResult:
     """Add a list file (Get-WindowsHotfixes XML, or kbscan's `catalogue list --format json`) as source
     `import:<file name>`; importing it again replaces what it gave before."""
     now = now or datetime.now(UTC)
@@ -163,7 +167,8 @@ def import_list(config: Config, path: Path, *, now: datetime | None = None) -> R
         raise SourceError(f"{path}: the list holds no KB entries; nothing imported")
     health = SourceHealth(name, str(path), "ok", now, None, len(parsed.entries), parsed.family)
     record = SourceRecord(health, parsed.family, entries=parsed.entries, includes=parsed.includes, ok=True)
-    return _store_and_merge(config, [record], now)
+    with RefreshLock(config.state_dir, wait):
+        return _store_and_merge(config, [record], now)
 
 
 def catalogue_diff(config: Config, since: date | None) -> list[str]:

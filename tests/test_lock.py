@@ -43,5 +43,5 @@ def test_the_lock_goes_with_a_killed_process(tmp_path: Path):
 
 def test_a_state_dir_that_cannot_be_created_is_a_store_error(tmp_path: Path):
     (tmp_path / "file").write_text("not a folder")
-    with pytest.raises(StoreError, match=r"cannot create the daemon's lock file: .*check state_dir"):
+    with pytest.raises(StoreError, match=r"cannot create the lock file: .*check state_dir"):
         StateLock(tmp_path / "file" / "state").__enter__()
