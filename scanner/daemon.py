@@ -212,6 +212,9 @@ class Daemon:
                 log.warning("a job is still running after %.0f s; exiting without it", STOP_GRACE)
                 logging.shutdown()
                 os._exit(0)
-            self._mark({"stopped_at": datetime.now(UTC).isoformat(timespec="seconds")}, drop=_RUN_KEYS)
+            try:
+                self._mark({"stopped_at": datetime.now(UTC).isoformat(timespec="seconds")}, drop=_RUN_KEYS)
+            except ScannerError as e:  # e.g. a full disk: the stop itself went well, `status` checks the pid
+                log.warning("could not record the stop: %s", e)
         log.info("daemon stopped")
         return 0

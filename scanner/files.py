@@ -29,9 +29,11 @@ def write_atomic(path: Path, text: str | Iterable[str]) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
-    except OSError as e:
+    except BaseException as e:  # a full disk, or the report's own chunks failing: no temp file left either way
         Path(temp).unlink(missing_ok=True)
-        raise ScannerError(f"{path}: write failed, previous file kept: {e.strerror or e}") from e
+        if isinstance(e, OSError):
+            raise ScannerError(f"{path}: write failed, previous file kept: {e.strerror or e}") from e
+        raise
     try:
         dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlite_utils
 
@@ -20,7 +21,8 @@ def open_database(path: Path, *, readonly: bool = False) -> sqlite_utils.Databas
     """A sqlite-utils Database in WAL mode; read-only opens never create or change the file."""
     try:
         if readonly:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            uri = f"file:{quote(str(path.absolute()))}?mode=ro"  # a '?' or '#' in the path is not the URI's
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -43,5 +45,10 @@ def connected(path: Path, *, readonly: bool = False) -> Iterator[sqlite_utils.Da
     db = open_database(path, readonly=readonly)
     try:
         yield db
+    except sqlite3.Error as e:  # the transaction rolled back: the file holds the last complete state
+        hint = ("free space where state_dir is" if "full" in str(e) or "I/O" in str(e)
+                else "another kbscan may hold it; try again" if "locked" in str(e)
+                else "check the file (PRAGMA integrity_check) or move it aside")
+        raise StoreError(f"{path}: {e}; nothing was half-written; {hint}") from e
     finally:
         db.conn.close()
