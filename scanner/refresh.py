@@ -7,8 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-
-import requests
+from typing import TYPE_CHECKING
 
 from scanner.config import Config
 from scanner.embedded import load_embedded
@@ -30,6 +29,9 @@ from scanner.store.catalogue import (
     sources_ok_at,
 )
 from scanner.store.db import connected
+
+if TYPE_CHECKING:  # the network itself is http.py's
+    import requests
 
 log = logging.getLogger(__name__)
 
