@@ -52,7 +52,7 @@ def _records(text: str) -> list[list[SiField]]:
     """Fields found with one regex over the whole text (no Python loop per line: a fleet file has
     millions of lines), grouped into host records."""
     matches = list(_LABEL.finditer(text))
-    ends = [match.start() for match in matches[1:]] + [len(text)]
+    ends = [match.start() for match in matches[1:]] + [len(text)] * bool(matches)  # no label: no field
     fields = [SiField(normalise_label(match[1]), match[2], text[match.end():end])
               for match, end in zip(matches, ends, strict=True)]
     start = _start_label(fields)

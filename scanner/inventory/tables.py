@@ -87,6 +87,8 @@ _DASHES = re.compile(r"^[\s-]+$")
 def fixed_width(lines: Sequence[str], header_index: int) -> Table:
     """A space-aligned table (wmic qfe list, PowerShell Format-Table) whose columns start under the
     header words; a `----` underline row is skipped. Values are stripped."""
+    if header_index >= len(lines):  # nothing after a `#TYPE` line: no table (the caller says what is missing)
+        return Table(header=(), rows=[])
     spans = [(match.start(), match.group()) for match in _WORD.finditer(lines[header_index])]
     bounds = list(zip([start for start, _ in spans], [*(start for start, _ in spans[1:]), None],
                       strict=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import warnings
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -44,7 +45,17 @@ class Page:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
             warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-            return BeautifulSoup(self.body, "lxml", from_encoding=self.charset)
+            try:
+                return BeautifulSoup(self.body, "lxml", from_encoding=self.charset)
+            except (ValueError, LookupError):  # a charset (declared or guessed) lxml refuses, e.g. with a NUL
+                return BeautifulSoup(self.body.decode(_codec(self.charset), "replace"), "lxml")
+
+
+def _codec(charset: str | None) -> str:
+    try:
+        return codecs.lookup(charset or "utf-8").name
+    except LookupError:
+        return "utf-8"
 
 
 @dataclass(frozen=True)
