@@ -64,6 +64,20 @@ def sandboxed(writable: Path | None, *args: str) -> list[str]:
             f"--inh-caps=-all -- {command}"]
 
 
+def one_host(tmp_path: Path) -> tuple[Path, Path]:
+    """An inventory of one host and a config without sources: (state_dir, config file)."""
+    (tmp_path / "inv").mkdir()
+    (tmp_path / "inv" / "HV01.json").write_text(host_json("HV01", "KB2779069"))
+    config = tmp_path / "config.toml"
+    config.write_text(f'state_dir = "{tmp_path / "state"}"\nsources = []\n')
+    return tmp_path / "state", config
+
+
+def sandboxed_scan(tmp_path: Path, config: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(sandboxed(None, "--config", str(config), "scan", str(tmp_path / "inv"), "--format", "json"),
+                          cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
+
+
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns) for p in root.rglob("*")}
 
@@ -99,13 +113,8 @@ def test_the_daemon_runs_with_only_state_dir_writable_and_touches_nothing_else(t
 
 @pytestmark_sandbox
 def test_a_one_shot_scan_needs_no_write_access_and_a_refresh_says_what_it_needs(tmp_path: Path):
-    state = tmp_path / "state"
-    (tmp_path / "inv").mkdir()
-    (tmp_path / "inv" / "HV01.json").write_text(host_json("HV01", "KB2779069"))
-    config = tmp_path / "config.toml"
-    config.write_text(f'state_dir = "{state}"\nsources = []\n')
-    scan = subprocess.run(sandboxed(None, "--config", str(config), "scan", str(tmp_path / "inv"), "--format", "json"),
-                          cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
+    state, config = one_host(tmp_path)
+    scan = sandboxed_scan(tmp_path, config)
     assert scan.returncode in (0, 1), scan.stderr
     assert [h["host"] for h in json.loads(scan.stdout)["hosts"]] == ["HV01"]
     refresh = subprocess.run(sandboxed(None, "--config", str(config), "catalogue", "refresh"), cwd=REPO,
@@ -119,19 +128,14 @@ def test_a_one_shot_scan_needs_no_write_access_and_a_refresh_says_what_it_needs(
 @pytestmark_sandbox
 def test_a_one_shot_scan_reads_a_state_database_it_may_not_write(tmp_path: Path):
     """An admin's `kbscan scan` beside the service: its stored catalogue is used, read-only."""
-    state = tmp_path / "state"
-    (tmp_path / "inv").mkdir()
-    (tmp_path / "inv" / "HV01.json").write_text(host_json("HV01", "KB2779069"))
-    config = tmp_path / "config.toml"
-    config.write_text(f'state_dir = "{state}"\nsources = []\n')
+    _state, config = one_host(tmp_path)
     listing = tmp_path / "list.json"
     listing.write_text(json.dumps([{"kb": "KB3999999", "title": "Imported", "kind": "hotfix", "products": ["ws2012"]}]))
     imported = subprocess.run([sys.executable, "-m", "scanner", "--config", str(config), "catalogue", "import",
                                str(listing)], cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
     assert imported.returncode == 0, imported.stderr
     before = snapshot(tmp_path)
-    scan = subprocess.run(sandboxed(None, "--config", str(config), "scan", str(tmp_path / "inv"), "--format", "json"),
-                          cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
+    scan = sandboxed_scan(tmp_path, config)
     assert scan.returncode == 1, scan.stderr
     report = json.loads(scan.stdout)
     assert report["catalogue"]["origin"] == "database"
