@@ -61,6 +61,7 @@ def test_every_reader_and_parser_is_a_target():
 REGRESSIONS = [
     ("inventory:systeminfo", b"\x01"),  # no label at all: zip(strict=True) of fields and their ends
     ("inventory:hotfix-table", b"#TYPE Microsoft.Management.Infrastructure.CimInstance\n"),  # header past the end
+    ("inventory:hotfix-table", b"#TYPE System.Management.ManagementObject\r\n\r\nHotFixID\r\n"),  # blank header
     ("page:blog", b'<html><head><meta charset="utf\x01x"></head><body><h2>KB2779069 x</h2></body></html>'),
     ("page:blog", b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=\x01"></head></html>'),
     ("page:update-list", b"<table><tr><th>KB</th><th>Title</th></tr><tr><td>2779069</td><td>a<br>\x0cb</td></tr>"

@@ -90,6 +90,8 @@ def fixed_width(lines: Sequence[str], header_index: int) -> Table:
     if header_index >= len(lines):  # nothing after a `#TYPE` line: no table (the caller says what is missing)
         return Table(header=(), rows=[])
     spans = [(match.start(), match.group()) for match in _WORD.finditer(lines[header_index])]
+    if not spans:  # a blank header line: no columns
+        return Table(header=(), rows=[])
     bounds = list(zip([start for start, _ in spans], [*(start for start, _ in spans[1:]), None],
                       strict=True))
     rows = [[line[start:end].strip() for start, end in bounds]
