@@ -90,6 +90,7 @@ class HttpConfig:
     backoff: float = 1.0
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
+    deadline: float = 300.0  # seconds for one whole fetch, retries and body included
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,12 @@ def _positive(value: Any) -> int:
     return value
 
 
+def _seconds(value: Any) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value < float("inf"):
+        raise ValueError(f"expected a number of seconds greater than 0, got {value!r}")
+    return float(value)
+
+
 def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     root = _Reader(data, "", path)
     defaults = Config()
@@ -262,6 +269,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         backoff=htt.get("backoff", float, defaults.http.backoff),
         max_bytes=htt.convert("max_bytes", defaults.http.max_bytes, _positive),
         max_redirects=htt.get("max_redirects", int, defaults.http.max_redirects),
+        deadline=htt.convert("deadline", defaults.http.deadline, _seconds),
     )
     htt.done()
 

@@ -103,3 +103,17 @@ def test_broken_toml_and_missing_file_are_config_errors(tmp_path: Path):
 def test_host_group_glob_is_case_insensitive():
     group = HostGroup("hv*")
     assert group.matches("HV01") and not group.matches("CL01")
+
+
+def test_http_deadline_defaults_takes_whole_seconds_and_is_in_the_example(tmp_path: Path):
+    assert load_config(None).http.deadline == 300.0
+    assert load_config(write(tmp_path, "[http]\ndeadline = 45\n")).http.deadline == 45.0
+    assert load_config(REPO / "config.example.toml").http.deadline == 300.0
+
+
+@pytest.mark.parametrize("value", ["0", "-1.5", '"2 minutes"', "true", "nan", "inf"])
+def test_http_deadline_must_be_seconds_above_zero(tmp_path: Path, value: str):
+    path = write(tmp_path, f"[http]\ndeadline = {value}\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(error.value).startswith(f"{path}: at 'http.deadline': expected a number of seconds greater than 0")
