@@ -21,6 +21,7 @@ from scanner.store.catalogue import (
     SourceRecord,
     SourceState,
     catalogue_refreshed_at,
+    catalogue_stored,
     changes_since,
     forget_sources,
     save_refresh,
@@ -68,7 +69,7 @@ def _guarded(parsed: ParsedPage, previous: SourceState, hints: SourceHints, now:
     count, kept = len(parsed.entries), len(previous.entries)
     baseline = kept if previous.url in ("", hints.url) else 0  # a new URL may legitimately list fewer
     if count == 0 or count * 2 < baseline:
-        why = error or f"the page now yields {count} entries"
+        why = error or f"{hints.url}: the page now yields {count} {'entry' if count == 1 else 'entries'}"
         if kept:
             state, message = "degraded", f"layout change? {why} (last good: {kept}); kept the previous entries"
         else:
@@ -194,15 +195,20 @@ def status_lines(config: Config, now: datetime | None = None) -> list[str]:
     if not config.database.exists():
         return ["catalogue: embedded (no refresh stored yet; run 'kbscan catalogue refresh')"]
     with connected(config.database, readonly=True) as db:
+        stored = catalogue_stored(db)
         refreshed = catalogue_refreshed_at(db)
         health = source_health(db)
         ok_at = sources_ok_at(db)
-        entries = db.execute("SELECT count(*) FROM catalogue_entries").fetchone()[0] if refreshed else 0
-    if refreshed is None:
+        entries = db.execute("SELECT count(*) FROM catalogue_entries").fetchone()[0] if stored else 0
+    if not stored:
         return ["catalogue: embedded (no refresh stored yet; run 'kbscan catalogue refresh')"]
-    age = now - refreshed
-    lines = [f"catalogue: database, {entries} entries, refreshed {refreshed.isoformat(timespec='seconds')} "
-             f"({age.days} days {age.seconds // 3600} hours ago)"]
+    if refreshed is None:
+        lines = [f"catalogue: database, {entries} entries, never refreshed: no source has given a usable "
+                 "page yet (see below)"]
+    else:
+        age = now - refreshed
+        lines = [f"catalogue: database, {entries} entries, refreshed {refreshed.isoformat(timespec='seconds')} "
+                 f"({age.days} days {age.seconds // 3600} hours ago)"]
     for s in health:
         checked = s.checked_at.isoformat(timespec="seconds") if s.checked_at else "never"
         if s.state != "ok":

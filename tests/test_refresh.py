@@ -95,6 +95,39 @@ def test_network_failure_keeps_the_last_good_catalogue(tmp_path: Path):
 
 
 @responses.activate
+def test_a_refresh_without_news_from_any_source_does_not_make_the_catalogue_younger(tmp_path: Path):
+    """Otherwise the age alerts (Nagios --max-catalogue-age, the Prometheus timestamp) would stay quiet
+    for as long as every source is broken, however long that is."""
+    responses.get(WIKI, body=page("hyperv-2012-wiki.html"))
+    responses.get(CLUSTER, body=page("cluster-2012-kb.html"))
+    refresh_catalogue(config(tmp_path), now=T1)
+    responses.replace(responses.GET, WIKI, status=500)
+    responses.replace(responses.GET, CLUSTER, body=b"<html><body>moved</body></html>")  # refused: degraded
+    later = datetime(2014, 3, 1, 4, tzinfo=UTC)
+    assert refresh_catalogue(config(tmp_path), now=later).exit_code == 1
+    assert load_catalogue(config(tmp_path)).info.refreshed_at == T1
+    assert status_lines(config(tmp_path), now=later)[0].startswith(
+        "catalogue: database, 11 entries, refreshed 2014-01-10T04:00:00+00:00 (50 days")
+    responses.replace(responses.GET, CLUSTER, body=page("cluster-2012-kb.html"))  # one source back is news
+    refresh_catalogue(config(tmp_path), now=later)
+    assert load_catalogue(config(tmp_path)).info.refreshed_at == later
+
+
+@responses.activate
+def test_a_first_refresh_where_every_source_failed_is_stored_but_never_refreshed(tmp_path: Path):
+    responses.get(WIKI, status=404)
+    responses.get(CLUSTER, body=requests.ConnectionError("refused"))
+    assert refresh_catalogue(config(tmp_path), now=T1).exit_code == 2
+    stored = load_catalogue(config(tmp_path))
+    assert (stored.info.origin, stored.info.refreshed_at) == ("database", None)
+    assert [s.state for s in stored.info.sources] == ["failed", "failed"]  # the report shows why
+    lines = status_lines(config(tmp_path), now=T2)
+    assert lines[0] == ("catalogue: database, 7 entries, never refreshed: no source has given a usable page yet "
+                        "(see below)")
+    assert len(lines) == 3 and all("failed" in line for line in lines[1:])
+
+
+@responses.activate
 def test_first_refresh_with_a_dead_source_still_stores_the_others(tmp_path: Path):
     responses.get(WIKI, status=404)
     responses.get(CLUSTER, body=page("cluster-2012-kb.html"))
@@ -152,8 +185,8 @@ def test_page_yielding_one_of_ten_is_degraded_and_its_refusal_is_not_blessed_by_
     responses.replace(responses.GET, WIKI, body=table(1), headers={"ETag": '"one"'})
     result = refresh_catalogue(one_source(tmp_path), now=T2)
     assert states(result) == [("hyperv-2012", "degraded", 200, 10)]
-    assert result.sources[0].message == ("layout change? the page now yields 1 entries (last good: 10); kept the "
-                                         "previous entries")
+    assert result.sources[0].message == (f"layout change? {WIKI}: the page now yields 1 entry (last good: 10); "
+                                         "kept the previous entries")
     assert (result.entries, result.changes, result.exit_code) == (17, 0, 1)
     stored = load_catalogue(one_source(tmp_path))
     assert [kb for kb in stored.entries if kb.startswith("KB295")] == [f"KB{2_950_000 + i}" for i in range(10)]
@@ -202,7 +235,7 @@ def test_timeouts_fail_the_source_and_keep_the_catalogue(tmp_path: Path, error: 
     assert states(result) == [("hyperv-2012", "failed", None, 4)]
     assert "timed out" in result.sources[0].message and result.exit_code == 2
     stored = load_catalogue(one_source(tmp_path))
-    assert (len(stored), stored.info.refreshed_at) == (11, T2)
+    assert (len(stored), stored.info.refreshed_at) == (11, T1)  # no news: the age keeps growing
 
 
 @responses.activate

@@ -71,7 +71,7 @@ def render(report: Report) -> str:
                    [(_labels(origin=catalogue.origin), catalogue.entries)])
     if catalogue.refreshed_at is not None:
         metrics.family("kbscan_catalogue_refreshed_timestamp_seconds", "gauge",
-                       "When the stored catalogue was last refreshed.", [("", _stamp(catalogue.refreshed_at))])
+                       "When a refresh last had news from a source.", [("", _stamp(catalogue.refreshed_at))])
     metrics.family("kbscan_source_up", "gauge", "1 when the source's last refresh was ok, else 0.",
                    ((_labels(source=s.name), 1 if s.state == "ok" else 0) for s in catalogue.sources))
     metrics.family("kbscan_source_state", "gauge", "1 for the source's state at its last refresh, 0 for the others.",

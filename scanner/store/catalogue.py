@@ -106,14 +106,15 @@ def source_state(db: sqlite_utils.Database, name: str) -> SourceState:
 
 
 def load_catalogue(db: sqlite_utils.Database) -> Catalogue | None:
-    """The stored merged catalogue, or None when no refresh has stored one yet."""
+    """The stored merged catalogue, or None when no refresh has stored one yet. Its `refreshed_at` is
+    None while no refresh has had news from any source (every one failed so far)."""
     if not _has_tables(db):
         return None
     meta = {row["key"]: row["value"] for row in db.query("SELECT key, value FROM catalogue_meta")}
-    if "refreshed_at" not in meta:
+    if "refreshed_at" not in meta and "stored_at" not in meta:  # older databases have only refreshed_at
         return None
     entries = [entry_from_json(row["data"]) for row in db.query("SELECT data FROM catalogue_entries")]
-    info = CatalogueInfo(origin="database", entries=len(entries), refreshed_at=_time(meta["refreshed_at"]),
+    info = CatalogueInfo(origin="database", entries=len(entries), refreshed_at=_time(meta.get("refreshed_at")),
                          sources=tuple(source_health(db)))
     return Catalogue(entries, info)
 
@@ -182,7 +183,11 @@ def save_refresh(db: sqlite_utils.Database, records: Sequence[SourceRecord], mer
         db.execute("DELETE FROM catalogue_entries")
         db.conn.executemany("INSERT INTO catalogue_entries (kb, data) VALUES (?, ?)",
                             [(e.kb, entry_to_json(e)) for e in merged])
-        db.execute("INSERT OR REPLACE INTO catalogue_meta (key, value) VALUES ('refreshed_at', ?)", [stamp])
+        db.execute("INSERT OR REPLACE INTO catalogue_meta (key, value) VALUES ('stored_at', ?)", [stamp])
+        if not records or any(record.ok for record in records):
+            # only news from a source makes the catalogue fresher: a refresh where every source failed or
+            # was refused leaves the age growing, so the age alerts fire while the sources stay broken
+            db.execute("INSERT OR REPLACE INTO catalogue_meta (key, value) VALUES ('refreshed_at', ?)", [stamp])
     return len(changes)
 
 
@@ -204,10 +209,19 @@ def changes_since(db: sqlite_utils.Database, since: date | None) -> list[dict[st
 
 
 def catalogue_refreshed_at(db: sqlite_utils.Database) -> datetime | None:
+    """When a refresh or import last had news from a source (a usable page, a 304, a list file)."""
     if "catalogue_meta" not in db.table_names():
         return None
     rows = list(db.query("SELECT value FROM catalogue_meta WHERE key = 'refreshed_at'"))
     return _time(rows[0]["value"]) if rows else None
+
+
+def catalogue_stored(db: sqlite_utils.Database) -> bool:
+    """True once any refresh or import has stored a catalogue, even one where every source failed."""
+    if "catalogue_meta" not in db.table_names():
+        return False
+    return bool(db.execute("SELECT count(*) FROM catalogue_meta WHERE key IN ('stored_at', 'refreshed_at')"
+                           ).fetchone()[0])
 
 
 def sources_ok_at(db: sqlite_utils.Database) -> dict[str, datetime | None]:
