@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
+import threading
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, PoolManager
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import MaxRetryError, ProtocolError, ReadTimeoutError
+from urllib3.response import HTTPResponse
 from urllib3.util.retry import Retry
 
 from scanner import __version__
@@ -26,12 +34,123 @@ MAX_RETRY_AFTER = 120.0  # seconds: a server asking for more is not waited for, 
 CHUNK = 64 * 1024
 
 
+class Deadline:
+    """`[http] deadline` for one fetch, enforced from a timer thread: when it passes, the sockets the
+    fetch uses are shut down, which ends a read blocked on a server that drips its status line, headers
+    or body a byte at a time (the read timeout applies per socket read, so it never trips). Sockets
+    handed over after that are shut down at once, and retry waits end at the deadline."""
+
+    _current = threading.local()
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self.passed = False
+        self._done = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._pass)
+        self._timer.daemon = True
+
+    def __enter__(self) -> Deadline:
+        Deadline._current.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+        Deadline._current.deadline = None
+
+    @classmethod
+    def current(cls) -> Deadline | None:
+        deadline: Deadline | None = getattr(cls._current, "deadline", None)
+        return deadline
+
+    def remaining(self) -> float:
+        return max(self.end - time.monotonic(), 0.0)
+
+    def watch(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        with self._lock:
+            if self.passed:
+                _shut(sock)
+            elif not self._done:
+                self._sockets.append(sock)
+
+    def _pass(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.passed = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    """Both directions, on the plain socket (SSLSocket.shutdown would drop the TLS state under a reader in
+    another thread): the blocked read returns end-of-file and the fetch fails."""
+    with contextlib.suppress(OSError):  # closed meanwhile: nothing left to stop
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _Watched(HTTPConnection):
+    def getresponse(self) -> HTTPResponse:  # type: ignore[override]  # as urllib3 does; a drip waits here
+        if (deadline := Deadline.current()) is not None:
+            deadline.watch(self.sock)
+        return super().getresponse()
+
+
+class _WatchedTLS(HTTPSConnection):
+    def getresponse(self) -> HTTPResponse:  # type: ignore[override]
+        if (deadline := Deadline.current()) is not None:
+            deadline.watch(self.sock)
+        return super().getresponse()
+
+
+class _WatchedPool(HTTPConnectionPool):
+    ConnectionCls = _Watched
+
+
+class _WatchedTLSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedTLS
+
+
+def _watched(manager: PoolManager) -> PoolManager:
+    manager.pool_classes_by_scheme = {"http": _WatchedPool, "https": _WatchedTLSPool}
+    return manager
+
+
+class _Adapter(HTTPAdapter):
+    """requests' adapter with connection pools whose sockets the fetch's Deadline can shut down (SOCKS
+    proxies keep their own connection classes; there the deadline is checked between body reads only)."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        _watched(self.poolmanager)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        return manager if proxy.lower().startswith("socks") else _watched(manager)
+
+
 class CappedRetry(Retry):
     """urllib3's Retry (backoff, Retry-After, status list) with Retry-After capped, so one slow server
-    cannot stall a refresh for an hour."""
+    cannot stall a refresh for an hour, and every wait cut at the fetch's deadline."""
 
     def parse_retry_after(self, retry_after: str) -> float:
-        return min(super().parse_retry_after(retry_after), MAX_RETRY_AFTER)
+        return _until_deadline(min(super().parse_retry_after(retry_after), MAX_RETRY_AFTER))
+
+    def get_backoff_time(self) -> float:
+        return _until_deadline(super().get_backoff_time())
+
+
+def _until_deadline(seconds: float) -> float:
+    deadline = Deadline.current()
+    return seconds if deadline is None else min(seconds, deadline.remaining())
 
 
 @dataclass(frozen=True)
@@ -51,7 +170,7 @@ def make_session(config: HttpConfig) -> requests.Session:
         respect_retry_after_header=True, raise_on_status=False, redirect=config.max_redirects,
     )
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
+    adapter = _Adapter(max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = USER_AGENT
@@ -73,8 +192,8 @@ def fetch(session: requests.Session, url: str, config: HttpConfig, *, etag: str 
           last_modified: str | None = None) -> FetchResult:
     """GET `url` conditionally; SourceError (naming the URL) for anything but a usable 200 or a 304.
 
-    `[http] deadline` bounds the whole fetch, retries and body included: a server that drips a byte
-    every few seconds never trips the read timeout (which is per socket read) but does trip this."""
+    `[http] deadline` bounds the whole fetch, retries, their waits and the body included (Deadline): a
+    server that drips a byte every few seconds never trips the read timeout, which is per socket read."""
     if urlsplit(url).scheme not in ("http", "https"):
         raise SourceError(f"{url}: only http and https sources are fetched")
     headers = {}
@@ -82,13 +201,28 @@ def fetch(session: requests.Session, url: str, config: HttpConfig, *, etag: str 
         headers["If-None-Match"] = etag
     if since := _valid_http_date(last_modified):
         headers["If-Modified-Since"] = since
-    deadline = time.monotonic() + config.deadline
+    with Deadline(config.deadline) as deadline:
+        try:
+            result = _get(session, url, config, headers, deadline)
+        except SourceError as e:
+            if deadline.passed:  # past the deadline that is the story, even if something else broke too
+                raise SourceError(_past_deadline(url, config)) from e
+            raise
+        if deadline.passed:  # an end-of-file the deadline caused is not the end of the page
+            raise SourceError(_past_deadline(url, config))
+    if result.status == 304:
+        return FetchResult(result.url, 304, etag=etag, last_modified=last_modified)
+    return result
+
+
+def _get(session: requests.Session, url: str, config: HttpConfig, headers: dict[str, str],
+         deadline: Deadline) -> FetchResult:
     read_timeout = min(config.read_timeout, config.deadline)
     try:
         with session.get(url, headers=headers, timeout=(config.connect_timeout, read_timeout),
                          stream=True, allow_redirects=True) as response:
             if response.status_code == 304:
-                return FetchResult(response.url, 304, etag=etag, last_modified=last_modified)
+                return FetchResult(response.url, 304)  # fetch() adds the validators it asked with
             if response.status_code != 200:
                 raise SourceError(f"{url}: HTTP {response.status_code} {response.reason or ''}".rstrip()
                                   + (" after retries" if response.status_code in RETRY_STATUSES else ""))
@@ -116,12 +250,11 @@ def _timed_out(url: str, config: HttpConfig, read_timeout: float) -> str:
     return f"{url}: timed out (connect {config.connect_timeout:g} s, read {read_timeout:g} s)"
 
 
-def _past_deadline(url: str, config: HttpConfig, deadline: float) -> None:
-    if time.monotonic() > deadline:
-        raise SourceError(f"{url}: no complete answer within {config.deadline:g} s ([http] deadline)")
+def _past_deadline(url: str, config: HttpConfig) -> str:
+    return f"{url}: no complete answer within {config.deadline:g} s ([http] deadline)"
 
 
-def _read_capped(response: requests.Response, url: str, config: HttpConfig, deadline: float) -> bytes:
+def _read_capped(response: requests.Response, url: str, config: HttpConfig, deadline: Deadline) -> bytes:
     """The body, refused over `max_bytes` and past the deadline. `read1` returns what one socket read
     gave (iter_content would block until a whole chunk arrived), so a drip is stopped on time."""
     max_bytes = config.max_bytes
@@ -132,7 +265,8 @@ def _read_capped(response: requests.Response, url: str, config: HttpConfig, dead
     chunks: list[bytes] = []
     size = 0
     while True:
-        _past_deadline(url, config, deadline)  # also counts the time spent before the first byte
+        if deadline.passed:
+            raise SourceError(_past_deadline(url, config))
         try:
             chunk = response.raw.read1(CHUNK, decode_content=True)
         except ReadTimeoutError as e:

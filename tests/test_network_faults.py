@@ -189,9 +189,22 @@ def redirect_loop(x: Exchange) -> None:
     x.answer(302, b"", {"Location": f"{x.path}?hop={x.server.hits[x.path]}"})
 
 
+DRIP = 60  # bytes, one every 0.2 s: 12 s, then the server gives up, so a broken deadline fails a case
+#            (it took too long) instead of hanging the suite
+
+
 def drip(x: Exchange) -> None:
     x.head(200, {"Content-Type": "text/html"})  # no length: the page ends when the connection does
-    x.stream(b"<", 10**9, pause=0.2)  # a byte every 0.2 s never trips a 0.5 s read timeout
+    x.stream(b"<", DRIP, pause=0.2)  # a byte every 0.2 s never trips a 0.5 s read timeout
+
+
+def drip_status_line(x: Exchange) -> None:
+    x.stream(b"H", DRIP, pause=0.2)  # "HTTP/1.1 200 OK" that never ends: requests is still reading it
+
+
+def drip_headers(x: Exchange) -> None:
+    x.sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: ")
+    x.stream(b"x", DRIP, pause=0.2)  # a header line that never ends
 
 
 def hundred_mb(declared: bool) -> Behaviour:
@@ -244,7 +257,16 @@ CASES = [
          4, 2.0, cli=True),
     Case("drip-forever", drip, "failed",
          rf"^{{url}}: no complete answer within {DEADLINE:g} s \(\[http\] deadline\); kept the last good entries$",
-         1, DEADLINE + READ_TIMEOUT + 1.0, at_least=DEADLINE, cli=True),
+         1, DEADLINE + 1.0, at_least=DEADLINE, cli=True),
+    Case("drip-status-line", drip_status_line, "failed",
+         rf"^{{url}}: no complete answer within {DEADLINE:g} s \(\[http\] deadline\); kept the last good entries$",
+         None, DEADLINE + 1.0, at_least=DEADLINE),
+    Case("drip-headers", drip_headers, "failed",
+         rf"^{{url}}: no complete answer within {DEADLINE:g} s \(\[http\] deadline\); kept the last good entries$",
+         None, DEADLINE + 1.0, at_least=DEADLINE, cli=True),
+    Case("429-retry-after-past-the-deadline", first_then(99, 429, {"Retry-After": "30"}, page(WIKI)), "failed",
+         rf"^{{url}}: no complete answer within {DEADLINE:g} s \(\[http\] deadline\); kept the last good entries$",
+         None, DEADLINE + 1.0, at_least=DEADLINE),
     Case("100mb-streamed-no-length", hundred_mb(declared=False), "failed",
          rf"^{{url}}: the page is over the {CAP:,}-byte cap \(\[http\] max_bytes\); stopped reading; "
          r"kept the last good entries$", 1, 3.0),
