@@ -43,7 +43,6 @@ class Deadline:
     _current = threading.local()
 
     def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
         self.end = time.monotonic() + seconds
         self.passed = False
         self._done = False
@@ -97,17 +96,20 @@ def _shut(sock: socket.socket) -> None:
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
+def _hand_over(sock: socket.socket | None) -> None:
+    if (deadline := Deadline.current()) is not None:
+        deadline.watch(sock)
+
+
 class _Watched(HTTPConnection):
     def getresponse(self) -> HTTPResponse:  # type: ignore[override]  # as urllib3 does; a drip waits here
-        if (deadline := Deadline.current()) is not None:
-            deadline.watch(self.sock)
+        _hand_over(self.sock)
         return super().getresponse()
 
 
 class _WatchedTLS(HTTPSConnection):
     def getresponse(self) -> HTTPResponse:  # type: ignore[override]
-        if (deadline := Deadline.current()) is not None:
-            deadline.watch(self.sock)
+        _hand_over(self.sock)
         return super().getresponse()
 
 
