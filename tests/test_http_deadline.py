@@ -91,11 +91,13 @@ def test_a_tls_server_dripping_its_headers_is_stopped_at_the_deadline(tls_files:
     assert 1.5 <= took < 2.5
 
 
-def test_a_good_tls_page_is_fetched_through_the_same_connections(tls_files: tuple[Path, Path]) -> None:
+def test_a_good_tls_page_comes_through_the_watched_pool(tls_files: tuple[Path, Path]) -> None:
     with tls_server(tls_files, good_page) as url:
         session = make_session(CONFIG)
         session.verify, session.trust_env = str(tls_files[0]), False  # else $REQUESTS_CA_BUNDLE wins
         assert fetch(session, url, CONFIG).body == PAGE
+        pool = session.get_adapter(url).poolmanager.connection_from_url(url)  # type: ignore[attr-defined]
+    assert type(pool).__name__ == "_WatchedTLSPool" and type(pool).ConnectionCls.__name__ == "_WatchedTLS"
 
 
 class _KeepAlive(BaseHTTPRequestHandler):
