@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
 from typing import Any
 
 from scanner.catalogue import Catalogue
-from scanner.models import CatalogueEntry, HostInventory, InstalledUpdate, InventoryError
+from scanner.models import CatalogueEntry, HostInventory, InventoryError
 
 _FACTS = ("title", "kind", "released", "products", "roles", "supersedes", "included_in",
           "standalone", "download")
@@ -69,19 +68,6 @@ def inventory_data(inv: HostInventory) -> dict[str, Any]:
         "updates": [{"kb": u.kb, "installed_on": u.installed_on.isoformat() if u.installed_on else None}
                     for u in inv.updates],
     }
-
-
-def inventory_from_data(data: dict[str, Any]) -> HostInventory:
-    """The inverse of inventory_data (the daemon's inventory cache stores parsed files this way)."""
-    roles = data.get("roles")
-    return HostInventory(
-        host=data["host"], path=data["path"], format=data["format"],
-        updates=tuple(InstalledUpdate(u["kb"], date.fromisoformat(u["installed_on"]) if u["installed_on"] else None)
-                      for u in data["updates"]),
-        os=data.get("os"), os_caption=data.get("os_caption"), os_version=data.get("os_version"),
-        roles=tuple(roles) if roles is not None else None, cluster=data.get("cluster"),
-        collected_at=datetime.fromisoformat(data["collected_at"]) if data.get("collected_at") else None,
-    )
 
 
 def render_inventory(found: Sequence[HostInventory], errors: Sequence[InventoryError], fmt: str) -> str:
