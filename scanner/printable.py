@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 import re
 
-_ACTING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# C0/C1 controls (ESC sequences), zero-width characters and bidi overrides ("Trojan Source"); tab and
+# newline are not here. sources/text.py drops the same characters from titles.
+ACTING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -21,7 +23,7 @@ def _escape(match: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """`text` with control, bidi and zero-width characters escaped (`\\x1b`, `\\u202e`); newlines and tabs
     are kept."""
-    return _ACTING.sub(_escape, text)
+    return ACTING.sub(_escape, text)
 
 
 class PrintableFormatter(logging.Formatter):

@@ -17,6 +17,7 @@ from scanner.fleet import combine, look_alike_warnings
 from scanner.inventory.values import host_problem, normalise_host
 from scanner.models import HostInventory
 from scanner.printable import printable
+from scanner.sources.text import clean
 
 EXAMPLE = json.loads((Path(__file__).parents[1] / "collector" / "example-output.json").read_text("utf-8"))
 
@@ -91,6 +92,14 @@ def test_terminal_escapes_from_file_names_and_hosts_never_reach_the_terminal(tmp
 def test_printable_escapes_acting_characters_and_keeps_lines():
     assert printable("a\x1b[2Jb\tc\nd\x00\u202ee\x9b") == "a\\x1b[2Jb\tc\nd\\x00\\u202ee\\x9b"
     assert printable("Überprüfung HV01 ＨＶ") == "Überprüfung HV01 ＨＶ"
+
+
+def test_page_text_loses_the_characters_printable_escapes_and_keeps_word_breaks():
+    assert clean("Fix\x1b[2J for\u202e Hyper-V\u200b\xa0hosts") == "Fix[2J for Hyper-V hosts"
+    assert clean("Cluster\rservice\x0cstops\x85now\x00!") == "Cluster service stops now!"  # separators separate
+    every = [*range(0x20), *range(0x7F, 0xA0), *range(0x200B, 0x2010), *range(0x202A, 0x202F), 0x2066, 0xFEFF]
+    text = clean("".join(f"x{chr(code)}" for code in every))
+    assert printable(text) == text and text.count("x") == len(every)  # nothing left to escape, no word lost
 
 
 def test_a_hundred_megabyte_inventory_is_refused_unread_and_the_scan_goes_on(tmp_path: Path):

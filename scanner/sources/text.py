@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 from scanner.models import Kind, kb_sort_key, try_kb_id
+from scanner.printable import ACTING
 
 _KB_TEXT = re.compile(r"\bKB\s?(\d{6,7})\b", re.IGNORECASE)
 _KB_LINK = re.compile(
@@ -110,16 +111,15 @@ def replaces_from_text(text: str) -> tuple[str, ...]:
     return tuple(_unique(f"KB{n}" for m in _REPLACES.finditer(text) for n in _NUMBER.findall(m.group(1))))
 
 
-# C0/C1 controls (ESC sequences would reach terminals through `kbscan catalogue list`), bidi overrides and
-# zero-width characters (they make text read other than it is, "Trojan Source"): none belong in a title.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
-                        "\u2060-\u2064\u2066-\u2069\ufeff]")
-
-
 def clean(text: str) -> str:
     """Collapse white space (including non-breaking spaces) the way a reader sees it, without the
-    characters a reader does not see."""
-    return " ".join(_INVISIBLE.sub("", text.replace("\xa0", " ")).split())
+    characters a reader does not see (printable.ACTING: ESC sequences would reach terminals through
+    `kbscan catalogue list`, bidi overrides and zero-width characters make text read other than it is)."""
+    return " ".join(ACTING.sub(_unseen, text).split())
+
+
+def _unseen(match: re.Match[str]) -> str:
+    return " " if match.group().isspace() else ""  # a control that separates (CR, FF, NEL) still does
 
 
 def _unique(items: Iterable[str]) -> list[str]:
