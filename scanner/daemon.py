@@ -117,8 +117,7 @@ class Daemon:
         for job in self.scheduler.get_jobs():
             if job.id in ("refresh", "scan") and job.next_run_time is not None:
                 state[f"next_{job.id}"] = job.next_run_time.astimezone(UTC).isoformat(timespec="seconds")
-        with connected(self.runtime.config.database) as db:
-            set_state(db, state, drop=tuple(k for k in ("next_refresh", "next_scan") if k not in state))
+        self._mark(state, drop=tuple(k for k in ("next_refresh", "next_scan") if k not in state))
 
     def _schedule(self, first_run: bool) -> None:
         config = self.runtime.config
