@@ -15,16 +15,10 @@ from pathlib import Path
 
 from scanner.config import load_config
 from scanner.jobs import Runtime, refresh_job
-from tests.daemon.test_daemon_e2e import PAGES, REPO, fleet, kbscan, latest, start, wait_for, write_config
+from tests.daemon.test_daemon_e2e import PAGES, REPO, big_page, fleet, kbscan, latest, start, wait_for, write_config
 
 HOLD = ("import sys, time; from pathlib import Path; from scanner.lock import RefreshLock\n"
         "with RefreshLock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(float(sys.argv[2]))\n")
-
-
-def big_page() -> bytes:
-    rows = b"".join(b"<tr><td>12/10/2013</td><td>%d</td><td>Generated fix %d</td><td>x</td><td></td></tr>"
-                    % (3_000_000 + i, i) for i in range(1_000))
-    return (PAGES / "cluster-2012-kb.html").read_bytes().replace(b"</tbody>", rows + b"</tbody>")
 
 
 def hold_refresh_lock(state: Path, seconds: float) -> subprocess.Popen[str]:
@@ -63,7 +57,7 @@ def test_the_daemons_refresh_skips_while_another_runs(tmp_path: Path, local_serv
 
 
 def test_daemon_one_shot_scans_refreshes_and_imports_at_once(tmp_path: Path, local_server):  # type: ignore[no-untyped-def]
-    url = local_server.page("/big", big_page())
+    url = local_server.page("/big", big_page(1_000))
     config = write_config(tmp_path, f'[[sources]]\nname = "big"\nurl = "{url}"\nproducts = ["ws2012"]')
     fleet(tmp_path, 60)
     exported = tmp_path / "export.json"

@@ -46,6 +46,14 @@ def fleet(tmp_path: Path, hosts: int) -> Path:
     return inventory
 
 
+def big_page(rows: int) -> bytes:
+    """The cluster KB page with `rows` generated fixes (KB3000000 on) added to its table: a page that takes
+    a moment to parse and store."""
+    extra = b"".join(b"<tr><td>12/10/2013</td><td>%d</td><td>Generated fix %d</td><td>x</td><td></td></tr>"
+                     % (3_000_000 + i, i) for i in range(rows))
+    return (PAGES / "cluster-2012-kb.html").read_bytes().replace(b"</tbody>", extra + b"</tbody>")
+
+
 def start(config: Path, *options: str, log: TextIO | None = None,
           env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "scanner", "--config", str(config), *options, "daemon"],
@@ -179,10 +187,7 @@ def _consistent(tmp_path: Path) -> None:
 ])
 def test_sigkill_mid_job_leaves_a_consistent_state_and_a_clean_restart(tmp_path: Path, phase: str, marker: str,
                                                                         local_server):  # type: ignore[no-untyped-def]
-    big = (PAGES / "cluster-2012-kb.html").read_bytes()
-    rows = b"".join(b"<tr><td>12/10/2013</td><td>%d</td><td>Generated fix %d</td><td>x</td><td></td></tr>"
-                    % (3_000_000 + i, i) for i in range(5_000))
-    url = local_server.page("/big", big.replace(b"</tbody>", rows + b"</tbody>"))
+    url = local_server.page("/big", big_page(5_000))
     sources = f'[[sources]]\nname = "big"\nurl = "{url}"\nproducts = ["ws2012"]' if phase == "refresh" else ""
     config = write_config(tmp_path, sources or "sources = []")
     inventory = fleet(tmp_path, 300 if phase != "refresh" else 2)

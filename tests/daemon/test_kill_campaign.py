@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 from tests.daemon.test_daemon_e2e import (
-    PAGES,
     REPO,
     _consistent,
+    big_page,
     fleet,
     host_json,
     latest,
@@ -34,12 +34,6 @@ from tests.daemon.test_daemon_e2e import (
 
 RUNS = int(os.environ.get("KBSCAN_KILL_RUNS", "6"))
 SEED = int(os.environ.get("KBSCAN_KILL_SEED", "20261125"))
-
-
-def page(rows: int) -> bytes:
-    extra = b"".join(b"<tr><td>12/10/2013</td><td>%d</td><td>Generated fix %d</td><td>x</td><td></td></tr>"
-                     % (3_000_000 + i, i) for i in range(rows))
-    return (PAGES / "cluster-2012-kb.html").read_bytes().replace(b"</tbody>", extra + b"</tbody>")
 
 
 def phase_of(log: str) -> str:
@@ -72,7 +66,7 @@ def stored_entries(database: Path) -> int | None:
 
 def test_random_sigkills_never_corrupt_and_every_start_recovers(tmp_path: Path, local_server):  # type: ignore[no-untyped-def]
     rng = random.Random(SEED)
-    pages = {False: page(1_000), True: page(1_200)}
+    pages = {False: big_page(1_000), True: big_page(1_200)}
     version = {"new": False}
     local_server.routes["/big"] = lambda _handler: (200, {"Content-Type": "text/html"}, pages[version["new"]])
     url = f"{local_server.base}/big"
