@@ -1,13 +1,40 @@
-"""Atomic file writes: a reader never sees half a report (temp file in the same folder, fsync, rename)."""
+"""Files other machines wrote, read within a cap; atomic writes, so a reader never sees half a report."""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from scanner.errors import ScannerError
+
+
+class Refused(Exception):
+    """Why read_bounded would not return a file's bytes: `why` is "special" (a pipe, socket or device,
+    whose read could block forever), "too-big" (`size` is its size) or "grew" (past the cap while read)."""
+
+    def __init__(self, why: str, size: int = 0) -> None:
+        super().__init__(why)
+        self.why = why
+        self.size = size
+
+
+def read_bounded(path: Path, max_bytes: int) -> bytes:
+    """The bytes of the regular file `path`, never more than `max_bytes` read: the size is checked from
+    stat() before reading, and again on what was read (the file may grow meanwhile). Raises Refused, or
+    OSError (FileNotFoundError, IsADirectoryError, PermissionError ...) for the caller to word."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):  # a directory: open() says so
+        raise Refused("special")
+    if info.st_size > max_bytes:
+        raise Refused("too-big", info.st_size)
+    with path.open("rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise Refused("grew")
+    return data
 
 
 def write_atomic(path: Path, text: str | Iterable[str]) -> None:

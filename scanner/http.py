@@ -17,8 +17,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, PoolManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.exceptions import DecodeError, MaxRetryError, ProtocolError, ReadTimeoutError
 from urllib3.exceptions import HTTPError as Urllib3Error
-from urllib3.exceptions import MaxRetryError, ProtocolError, ReadTimeoutError
 from urllib3.response import HTTPResponse
 from urllib3.util.retry import Retry
 
@@ -258,7 +258,9 @@ def _past_deadline(url: str, config: HttpConfig) -> str:
 
 def _read_capped(response: requests.Response, url: str, config: HttpConfig, deadline: Deadline) -> bytes:
     """The body, refused over `max_bytes` and past the deadline. `read1` returns what one socket read
-    gave (iter_content would block until a whole chunk arrived), so a drip is stopped on time."""
+    gave (iter_content would block until a whole chunk arrived), so a drip is stopped on time; it
+    decompresses at most CHUNK bytes a call, and the cap counts decoded bytes, so a gzip bomb stops
+    at the cap too."""
     max_bytes = config.max_bytes
     declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
@@ -274,6 +276,10 @@ def _read_capped(response: requests.Response, url: str, config: HttpConfig, dead
         except ReadTimeoutError as e:
             raise SourceError(f"{url}: timed out after {size:,} bytes of the page (read "
                               f"{min(config.read_timeout, config.deadline):g} s)") from e
+        except DecodeError as e:
+            encoding = response.headers.get("Content-Encoding", "?")
+            raise SourceError(f"{url}: the page says Content-Encoding: {encoding} but could not be decoded after "
+                              f"{size:,} bytes; the server sent a damaged body") from e
         except Urllib3Error as e:
             raise SourceError(f"{url}: the connection broke after {size:,} bytes of the page ({_why(e)})") from e
         if not chunk:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from scanner.config import Config
 from scanner.embedded import load_embedded
 from scanner.errors import SourceError
+from scanner.files import Refused, read_bounded
 from scanner.http import fetch, make_session
 from scanner.lock import RefreshLock
 from scanner.merge import SourceEntries, merge
@@ -155,10 +156,7 @@ def import_list(config: Config, path: Path, *, now: datetime | None = None,
     `import:<file name>`; importing it again replaces what it gave before."""
     now = now or datetime.now(UTC)
     name = f"import:{path.name}"
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise SourceError(f"{path}: cannot read the list: {e.strerror or e}") from e
+    data = _read_list(path, config.http.max_bytes)
     hints = SourceHints(name, str(path))
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"[":  # kbscan JSON, with or without a UTF-8 BOM
         from scanner.sources.json_list import parse_json_list
@@ -172,6 +170,19 @@ def import_list(config: Config, path: Path, *, now: datetime | None = None,
     record = SourceRecord(health, parsed.family, entries=parsed.entries, includes=parsed.includes, ok=True)
     with RefreshLock(config.state_dir, wait):
         return _store_and_merge(config, [record], now)
+
+
+def _read_list(path: Path, max_bytes: int) -> bytes:
+    """A list file is a page that came by hand: the same `[http] max_bytes` cap, and never a pipe."""
+    try:
+        return read_bounded(path, max_bytes)
+    except Refused as e:
+        why = {"special": "is not a regular file (a pipe, socket or device); import a saved list file",
+               "too-big": f"is {e.size:,} bytes, over the {max_bytes:,}-byte cap ([http] max_bytes)"}
+        raise SourceError(f"{path}: the list {why.get(e.why, f'grew past the {max_bytes:,}-byte cap while read')}"
+                          ) from e
+    except OSError as e:
+        raise SourceError(f"{path}: cannot read the list: {e.strerror or e}") from e
 
 
 def catalogue_diff(config: Config, since: date | None) -> list[str]:

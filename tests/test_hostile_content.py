@@ -13,10 +13,14 @@ from pathlib import Path
 import pytest
 
 from scanner import inventory
+from scanner.config import Config, HttpConfig
+from scanner.errors import SourceError
 from scanner.fleet import combine, look_alike_warnings
 from scanner.inventory.values import host_problem, normalise_host
 from scanner.models import HostInventory
+from scanner.pipeline import load_catalogue
 from scanner.printable import printable
+from scanner.refresh import import_list
 from scanner.sources.text import clean
 
 EXAMPLE = json.loads((Path(__file__).parents[1] / "collector" / "example-output.json").read_text("utf-8"))
@@ -130,6 +134,38 @@ def test_a_named_pipe_in_the_inventory_is_an_error_not_a_hang(tmp_path: Path):
     report = json.loads(result.stdout)
     assert [h["host"] for h in report["hosts"]] == ["HV01"]
     assert [Path(e["path"]).name for e in report["errors"]] == ["pipe.json"]
+
+
+def test_an_imported_list_over_the_cap_is_refused_unread_and_the_catalogue_is_untouched(tmp_path: Path):
+    config = Config(state_dir=tmp_path / "state", http=HttpConfig(max_bytes=1024 * 1024))
+    listed = tmp_path / "UpdatesListCluster.xml"
+    listed.write_text(json.dumps([{"kb": "KB2950001", "title": "Kept"}]))
+    import_list(config, listed)
+    before = load_catalogue(config)
+    with listed.open("wb") as handle:  # sparse: 100 MB on paper
+        handle.truncate(100 * 1024 * 1024)
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"UpdatesListCluster\.xml: the list is 104,857,600 bytes, over the "
+                                          r"1,048,576-byte cap \(\[http\] max_bytes\)$"):
+        import_list(config, listed)
+    assert time.monotonic() - started < 5
+    after = load_catalogue(config)
+    assert after.entries == before.entries and after.entries["KB2950001"].title == "Kept"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs mkfifo")
+def test_importing_a_named_pipe_is_an_error_not_a_hang(tmp_path: Path):
+    os.mkfifo(tmp_path / "list.xml")
+    result = kbscan("--config", _state_config(tmp_path), "catalogue", "import", tmp_path / "list.xml", timeout=30)
+    assert result.returncode == 2
+    assert f"{tmp_path / 'list.xml'}: the list is not a regular file".encode() in result.stderr
+    assert b"Traceback" not in result.stderr
+
+
+def _state_config(tmp_path: Path) -> Path:
+    config = tmp_path / "config.toml"
+    config.write_text(f'state_dir = "{tmp_path / "state"}"\n')
+    return config
 
 
 def test_script_in_host_names_and_titles_is_inert_in_the_html_report(tmp_path: Path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import re
 import select
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -214,6 +216,23 @@ def hundred_mb(declared: bool) -> Behaviour:
     return behave
 
 
+def gzip_bomb(x: Exchange) -> None:
+    """100 MB of markup as about 100 KB of gzip, compressed while sent."""
+    x.head(200, {"Content-Type": "text/html", "Content-Encoding": "gzip"})
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: a gzip header and trailer
+    block = b"<p>" + b"x" * (1024 * 1024 - 3)
+    for _ in range(HUNDRED_MB // len(block)):
+        if x.server.stop.is_set():
+            return
+        x.sock.sendall(packer.compress(block))
+    x.sock.sendall(packer.flush())
+
+
+def damaged_gzip(x: Exchange) -> None:
+    x.answer(200, gzip.compress(WIKI)[:40] + b"\x00garbage" * 50,
+             {"Content-Type": "text/html", "Content-Encoding": "gzip"})
+
+
 # ---- the cases ----
 
 @dataclass(frozen=True)
@@ -273,6 +292,12 @@ CASES = [
     Case("100mb-content-length", hundred_mb(declared=True), "failed",
          rf"^{{url}}: the page is {HUNDRED_MB:,} bytes, over the {CAP:,}-byte cap \(\[http\] max_bytes\); "
          r"kept the last good entries$", 1, 2.0, cli=True),
+    Case("gzip-bomb", gzip_bomb, "failed",
+         rf"^{{url}}: the page is over the {CAP:,}-byte cap \(\[http\] max_bytes\); stopped reading; "
+         r"kept the last good entries$", 1, 2.0),
+    Case("gzip-damaged", damaged_gzip, "failed",
+         r"^{url}: the page says Content-Encoding: gzip but could not be decoded after 0 bytes; the server "
+         r"sent a damaged body; kept the last good entries$", 1, 2.0, cli=True),
     Case("layout-changed-table-gone", page(WIKI_WITHOUT_TABLE), "degraded",
          r"^layout change\? .* \(last good: 4\); kept the previous entries$", 1, 2.0, http_status=200),
 ]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import os
 import pathlib
-import stat
 from collections.abc import Callable, Sequence
 
 from scanner.errors import InventoryReadError
+from scanner.files import Refused, read_bounded
 from scanner.inventory.parallel import read_in_pool, workers_for
 from scanner.models import HostInventory, InventoryError
 
@@ -68,15 +68,13 @@ def read_file(path: pathlib.Path, *, max_bytes: int = DEFAULT_MAX_BYTES
     cap = f"{max_bytes / 1024 / 1024:g} MB"
     too_big = f"over the {cap} inventory cap; raise [inventory] max_bytes or split the file"
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):  # a FIFO would block forever
-            return [], [_error(name, "is not a regular file (a pipe, socket or device); point the inventory "
-                                     "paths at files or folders")]
-        size = info.st_size
-        if size > max_bytes:
-            return [], [_error(name, f"file is {_megabytes(size)}, {too_big}")]
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+        data = read_bounded(path, max_bytes)
+    except Refused as refused:
+        return [], [_error(name, {
+            "special": "is not a regular file (a pipe, socket or device); point the inventory paths at "
+                       "files or folders",
+            "too-big": f"file is {_megabytes(refused.size)}, {too_big}",
+        }.get(refused.why, f"file grew past {cap} while being read, {too_big}"))]
     except FileNotFoundError:
         return [], [_error(name, "no such file or folder; check the inventory paths")]
     except IsADirectoryError:
@@ -84,8 +82,6 @@ def read_file(path: pathlib.Path, *, max_bytes: int = DEFAULT_MAX_BYTES
     except OSError as error:
         return [], [_error(name, f"cannot be read ({error.strerror or error}); check "
                                    "that kbscan may read it")]
-    if len(data) > max_bytes:
-        return [], [_error(name, f"file grew past {cap} while being read, {too_big}")]
     try:
         return parse_bytes(data, name), []
     except InventoryReadError as error:
