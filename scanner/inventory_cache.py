@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
-import logging
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -20,8 +19,6 @@ import scanner
 from scanner import inventory
 from scanner.errors import InventoryReadError
 from scanner.models import HostInventory, InstalledUpdate, InventoryError
-
-log = logging.getLogger(__name__)
 
 Entry = tuple[int, int, str, Any]  # size, mtime_ns, sha256, {"reader", "hosts": [...], "errors": [[path, error]]}
 Result = tuple[list[HostInventory], list[InventoryError]]
@@ -102,7 +99,6 @@ def _parse(name: str, data: bytes) -> Result:
     try:
         return inventory.parse_bytes(data, name), []
     except InventoryReadError as error:
-        log.warning("%s", error)
         return [], [InventoryError(name, str(error).removeprefix(f"{name}: "))]
 
 

@@ -33,6 +33,7 @@ class Runtime:
     cache: InventoryCache = field(default_factory=InventoryCache)
     stop: threading.Event = field(default_factory=threading.Event)
     busy: threading.Event = field(default_factory=threading.Event)
+    unreadable: frozenset[tuple[str, str]] = frozenset()  # the last scan's (path, error), logged once each
 
     def checkpoint(self, done: int, total: int) -> None:
         if self.stop.is_set():
@@ -64,6 +65,10 @@ def scan_job(runtime: Runtime) -> str:
         if changed or gone:
             cache_store.save(db, changed, gone)
     publish(report, config.reports_dir)
+    unreadable = frozenset((e.path, e.error) for e in report.errors)
+    for path, error in sorted(unreadable - runtime.unreadable):  # every scan has them in its report
+        log.warning("%s: %s", path, error)
+    runtime.unreadable = unreadable
     summary = ", ".join(f"{report.hosts_with(s)} {s}" for s in ("compliant", "noncompliant", "unknown"))
     return (f"scan: {len(report.hosts)} hosts ({summary}), {len(report.errors)} errors, "
             f"{runtime.cache.parsed} parsed / {runtime.cache.reused} reused files, {transitions} transitions")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import pathlib
 from collections.abc import Callable, Sequence
@@ -11,8 +10,6 @@ from scanner.errors import InventoryReadError
 from scanner.files import Refused, read_bounded
 from scanner.inventory.parallel import read_in_pool, workers_for
 from scanner.models import HostInventory, InventoryError
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _SKIPPED_SUFFIXES = (".md", ".tmp", ".partial")
@@ -84,8 +81,7 @@ def read_file(path: pathlib.Path, *, max_bytes: int = DEFAULT_MAX_BYTES
                                    "that kbscan may read it")]
     try:
         return parse_bytes(data, name), []
-    except InventoryReadError as error:
-        logger.warning("%s", error)
+    except InventoryReadError as error:  # the caller reports it (report `errors`, the daemon's log)
         return [], [_error(name, str(error))]
 
 

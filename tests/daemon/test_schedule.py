@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from scanner.config import Config, ScheduleConfig, SourceConfig
+from scanner.config import Config, InventoryConfig, ScheduleConfig, SourceConfig
 from scanner.daemon import refresh_due, triggers
 from scanner.errors import ConfigError, SourceError
-from scanner.jobs import JobAbandoned, Runtime, guarded
+from scanner.jobs import JobAbandoned, Runtime, guarded, scan_job
 from scanner.store.db import connected
 
 SOURCE = SourceConfig("cluster-2012", "http://127.0.0.1:1/kb", ("ws2012",), ())
@@ -96,3 +96,22 @@ def test_a_job_queued_behind_a_stop_does_not_start(tmp_path: Path):
     ran: list[bool] = []
     guarded("scan", lambda _runtime: str(ran.append(True)), runtime)
     assert ran == []
+
+
+def test_an_unreadable_inventory_is_logged_when_it_appears_or_changes_not_every_scan(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    inventory = tmp_path / "inventory"
+    inventory.mkdir()
+    broken = inventory / "HV03.json"
+    broken.write_text('{"host": "HV03", "updates": [')
+    cfg = replace(config(tmp_path), sources=(), inventory=InventoryConfig(paths=(inventory,)))
+    runtime = Runtime(cfg)
+    warnings = []
+    for content in (None, None, '{"host": "HV03"', None, '{"host": "HV03", "updates": []}', '{"host": '):
+        if content is not None:
+            broken.write_text(content)
+        with caplog.at_level(logging.WARNING, logger="scanner"):
+            caplog.clear()
+            scan_job(runtime)
+        warnings.append([r.getMessage().removeprefix(f"{broken}: ")[:19] for r in caplog.records])
+    assert warnings == [["the JSON ends early"], [], ["the JSON is cut off"], [], [], ["the JSON is cut off"]]
