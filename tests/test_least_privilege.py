@@ -10,8 +10,12 @@ everywhere."""
 from __future__ import annotations
 
 import ast
+import functools
 import json
+import os
+import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -141,3 +145,100 @@ def test_a_one_shot_scan_reads_a_state_database_it_may_not_write(tmp_path: Path)
     assert report["catalogue"]["origin"] == "database"
     assert "KB3999999" in {f["kb"] for f in report["hosts"][0]["findings"]}
     assert snapshot(tmp_path) == before
+
+
+UNITS = REPO / "systemd"
+SYSCALL = re.compile(r"^\d+\s+(?:<\.\.\. )?([a-z_0-9]+)(?:\(| resumed>)")
+WRITE_AND_EXEC = re.compile(r"^\d+\s+(?:mmap|mprotect|pkey_mprotect)\(.*PROT_(?:WRITE\|PROT_EXEC|EXEC\|PROT_WRITE)")
+needs_strace = pytest.mark.skipif(not (shutil.which("strace") and shutil.which("systemd-analyze")),
+                                  reason="needs strace and systemd-analyze (.ci/run installs them)")
+
+
+@functools.cache
+def syscall_set(group: str) -> frozenset[str]:
+    """A systemd syscall group, nested groups expanded (`systemd-analyze syscall-filter`)."""
+    listed = subprocess.run(["systemd-analyze", "syscall-filter", group], capture_output=True, text=True,
+                            check=True).stdout.splitlines()[1:]
+    names: set[str] = set()
+    for line in (x.strip() for x in listed):
+        if line.startswith("@"):
+            names |= syscall_set(line)
+        elif line and not line.startswith("#"):
+            names.add(line)
+    return frozenset(names)
+
+
+def unit_allows(unit: str) -> frozenset[str]:
+    """What a unit's SystemCallFilter= lines let through: allow-lists add, `~` lines take away."""
+    allowed: set[str] = set()
+    for line in (UNITS / unit).read_text().splitlines():
+        if line.startswith("SystemCallFilter="):
+            value = line.split("=", 1)[1]
+            names = set().union(*(syscall_set(x) if x.startswith("@") else {x} for x in value.lstrip("~").split()))
+            allowed = allowed - names if value.startswith("~") else allowed | names
+    return frozenset(allowed)
+
+
+def fleet_and_config(tmp_path: Path, url: str) -> Path:
+    """250 inventory files (a one-shot scan reads them in a process pool) and a config with one source."""
+    (tmp_path / "inv").mkdir()
+    for i in range(250):
+        (tmp_path / "inv" / f"HV{i:03}.json").write_text(host_json(f"HV{i:03}", "KB2779069"))
+    config = tmp_path / "config.toml"
+    config.write_text(f'state_dir = "{tmp_path / "state"}"\n[inventory]\npaths = ["{tmp_path / "inv"}"]\n'
+                      f'[schedule]\nscan = "1 second"\n[http]\nretries = 0\n[[sources]]\nname = "c"\n'
+                      f'url = "{url}"\nproducts = ["ws2012"]\n')
+    return config
+
+
+def check_trace(trace: Path, unit: str, expected: set[str]) -> None:
+    """Every syscall in the strace log is one `unit` allows, and no memory was mapped writable and
+    executable (MemoryDenyWriteExecute=yes refuses that)."""
+    allowed = unit_allows(unit)
+    assert {"read", "openat", "socket", "clone", "clone3", "flock"} <= allowed
+    assert not {"setrlimit", "mount", "sched_setaffinity"} & allowed  # the ~@privileged @resources line
+    lines = trace.read_text().splitlines()
+    made = {m.group(1) for line in lines if (m := SYSCALL.match(line))}
+    assert expected <= made  # the trace holds the real work
+    if os.geteuid() == 0:  # SQLite's unix VFS gives a journal root created the database's owner (fchown)
+        allowed |= {"fchown"}  # only when geteuid() == 0; the units run as a DynamicUser (strace as nobody: none)
+    assert sorted(made - allowed) == []
+    assert [line for line in lines if WRITE_AND_EXEC.match(line)] == []
+
+
+def strace(trace: Path, *args: str) -> list[str]:
+    return ["strace", "-f", "-qq", "-o", str(trace), sys.executable, "-m", "scanner", *args]
+
+
+@needs_strace
+def test_the_daemon_makes_only_syscalls_its_unit_allows_and_maps_no_writable_code(tmp_path: Path, local_server):  # type: ignore[no-untyped-def]
+    """kbscan.service kills the process on a syscall outside SystemCallFilter= and refuses W+X memory
+    (MemoryDenyWriteExecute=): a refresh, a scan, a rescan of a changed file and a stop, traced."""
+    config = fleet_and_config(tmp_path, local_server.page("/cluster", (PAGES / "cluster-2012-kb.html").read_bytes()))
+    trace = tmp_path / "strace.txt"
+    daemon = subprocess.Popen(strace(trace, "--config", str(config), "daemon"), cwd=REPO, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    latest = tmp_path / "state" / "reports" / "latest.json"
+    try:
+        wait_for(lambda: latest.exists() and json.loads(latest.read_text())["catalogue"]["origin"] == "database", 120)
+        (tmp_path / "inv" / "HV000.json").write_text(host_json("HV000", "KB2779069", "KB2905412"))
+        time.sleep(2.5)  # a rescan that parses it again
+    finally:
+        traced = Path(f"/proc/{daemon.pid}/task/{daemon.pid}/children").read_text().split()
+        os.kill(int(traced[0]), signal.SIGTERM)  # the daemon, not strace (which would detach and kill it)
+        code = daemon.wait(timeout=60)
+    assert code == 0, daemon.stderr.read()  # type: ignore[union-attr]
+    check_trace(trace, "kbscan.service", {"execve", "clone3", "connect", "flock", "fsync", "rename"})
+
+
+@needs_strace
+def test_the_one_shot_scan_makes_only_syscalls_its_unit_allows_with_its_process_pool(tmp_path: Path, local_server):  # type: ignore[no-untyped-def]
+    """kbscan-scan.service's command: a scan of 250 files, read in a process pool."""
+    config = fleet_and_config(tmp_path, local_server.page("/cluster", b"unused"))
+    trace = tmp_path / "strace.txt"
+    output = tmp_path / "state" / "reports" / "latest.json"
+    scan = subprocess.run(strace(trace, "--config", str(config), "scan", "--format", "json", "--output", str(output)),
+                          cwd=REPO, capture_output=True, text=True, timeout=180, check=False)
+    assert scan.returncode == 1, scan.stderr  # 250 hosts, each missing a KB
+    assert len(json.loads(output.read_text())["hosts"]) == 250
+    check_trace(trace, "kbscan-scan.service", {"execve", "clone", "wait4", "fsync", "rename"})
