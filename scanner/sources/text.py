@@ -41,17 +41,28 @@ _KINDS: tuple[tuple[re.Pattern[str], Kind], ...] = (
     (re.compile(r"^\s*(?:an?\s+)?update\b|\bupdate\s+(?:is\s+available|for|that)\b|\bupdate\s*:", re.IGNORECASE),
      Kind.UPDATE),
 )
-_KB_LIST = r"((?:(?:KB\s?)?\d{6,7}(?:\s*(?:,|and|&)\s*)?)+)"
-_INCLUDED_IN = (
-    re.compile(r"\binstall(?:ing)?\s+(?:the\s+)?(?:update\s+rollup|cumulative\s+update|update)\s+(?:KB\s?)?(\d{6,7})\b",
-               re.IGNORECASE),
-    re.compile(r"\b(?:is|are)\s+(?:also\s+)?included\s+in\s+(?:the\s+)?(?:update\s+rollup\s+|update\s+)?"
-               r"(?:KB\s?)?(\d{6,7})\b", re.IGNORECASE),
-)
-_INCLUDES = re.compile(r"\binclude[sd]?\b(?:\s+also)?(?:\s+(?:the\s+)?(?:updates?|hotfix(?:es)?|fix(?:es)?))?\s*:?\s*"
-                       + _KB_LIST, re.IGNORECASE)
-_REPLACES = re.compile(r"\b(?:replace[sd]?|supersede[sd]?)\b(?:\s+(?:the\s+)?(?:previously\s+released\s+)?"
+# One KB in a list, with the noun pages repeat: "hotfix 2996928, hotfix 2995478 and hotfix 3002130".
+_ITEM = r"(?:(?:the\s+)?(?:update\s+rollup|cumulative\s+update|updates?|hotfix(?:es)?|fix(?:es)?)\s+)?(?:KB\s?)?\d{6,7}"
+_KB_LIST = rf"((?:{_ITEM})(?:\s*(?:,|\band\b|&|\bas\s+well\s+as\b)\s*(?:{_ITEM}))*)"
+_PACKAGE = (r"(?:the\s+)?(?:latest\s+)?(?:[A-Z][a-z]+\s+\d{4}\s+)?"  # "the December 2014 update rollup (KB3013769)"
+            r"(?:update\s+rollup|cumulative\s+update|update|rollup)?\s*")
+# "To resolve this issue, install update rollup 2903938": the fix ships only in that package.
+_INSTALL_PACKAGE = re.compile(r"\binstall(?:ing)?\s+" + _PACKAGE + r"\(?(?:KB\s?)?(\d{6,7})\b", re.IGNORECASE)
+_INCLUDED_IN = re.compile(r"\b(?:(?:is|are|was|were)\s+(?:also\s+)?)?(?:included|contained)\s+in\s+" + _PACKAGE
+                          + r"\(?(?:KB\s?)?(\d{6,7})\b", re.IGNORECASE)
+# "To apply this hotfix, you must first install update 2919355": a prerequisite, not the package of the fix.
+_PREREQUISITE = re.compile(r"\b(?:must|first|prerequisites?|before|requires?|required|need(?:s|ed)?|have\s+to|"
+                           r"apply\s+this|in\s+order\s+to\s+(?:apply|install)|should\s+(?:already|also))\b",
+                           re.IGNORECASE)
+_FIRST = re.compile(r"\b(?:first|before|beforehand|prior)\b", re.IGNORECASE)  # "install KB2919355 first"
+_NEGATED = re.compile(r"\b(?:not|never|no\s+longer)\s+(?:be\s+)?$|n't\s+$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?;:]\s|\n")
+_INCLUDES = re.compile(r"\binclude[sd]?\b(?:\s+also)?(?:\s+the\s+following(?:\s+(?:updates?|hotfix(?:es)?|fix(?:es)?))?"
+                       r")?\s*:?\s*" + _KB_LIST, re.IGNORECASE)
+_REPLACES = re.compile(r"\b(?:replace[sd]?|supersede[sd]?)\b(?:\s+(?:the\s+)?(?:previously\s+released\s+|following\s+)?"
                        r"(?:updates?|hotfix(?:es)?|fix(?:es)?))?\s*:?\s*" + _KB_LIST, re.IGNORECASE)
+_REPLACED_BY = re.compile(r"\b(?:superseded|replaced)\s+by\s+" + _PACKAGE + r"(?:hotfix\s+)?\(?(?:KB\s?)?(\d{6,7})\b",
+                          re.IGNORECASE)
 _NUMBER = re.compile(r"\d{6,7}")
 
 
@@ -97,8 +108,33 @@ def kind_from_title(title: str, default: Kind = Kind.HOTFIX) -> Kind:
 
 
 def included_in_from_text(text: str) -> tuple[str, ...]:
-    """Packages a text says carry this KB: "install update rollup 2903938", "is included in KB2911101"."""
-    return tuple(_unique(f"KB{m.group(1)}" for pattern in _INCLUDED_IN for m in pattern.finditer(text)))
+    """Packages a text says carry this KB: "To resolve this issue, install update rollup 2903938", "is
+    included in KB2911101", "This fix is included in the December 2014 update rollup (KB3013769)".
+    An install in a sentence that words a prerequisite ("To apply this hotfix, you must first install
+    update 2919355") is not one: that KB must be there as well, it does not carry this one."""
+    found = [m for m in _INSTALL_PACKAGE.finditer(text)
+             if not _PREREQUISITE.search(_sentence_before(text, m.start()))
+             and not _FIRST.search(_sentence_after(text, m.end()))]
+    found += _INCLUDED_IN.finditer(text)
+    return tuple(_unique(f"KB{m.group(1)}" for m in sorted(found, key=lambda m: m.start())
+                         if not _NEGATED.search(text, max(0, m.start() - 16), m.start())))
+
+
+def _sentence_before(text: str, end: int) -> str:
+    """The part of the sentence holding position `end` that comes before it."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, end - 300), end)), default=max(0, end - 300))
+    return text[start:end]
+
+
+def _sentence_after(text: str, start: int) -> str:
+    """The rest of the sentence from position `start`."""
+    end = _SENTENCE_END.search(text, start)
+    return text[start:end.start() if end else len(text)][:300]
+
+
+def replaced_by_from_text(text: str) -> tuple[str, ...]:
+    """KBs a text says replace this one: "Superseded by KB2919394", "replaced by update 2919355"."""
+    return tuple(_unique(f"KB{m.group(1)}" for m in _REPLACED_BY.finditer(text)))
 
 
 def includes_from_text(text: str) -> tuple[str, ...]:

@@ -22,12 +22,23 @@ from scanner.errors import SourceError
 from scanner.models import CatalogueEntry, Kind, try_kb_id
 from scanner.sources.build import make_entry
 from scanner.sources.interface import SourceHints
-from scanner.sources.text import clean, includes_from_text, products_in, replaces_from_text, roles_in
+from scanner.sources.text import (
+    clean,
+    included_in_from_text,
+    includes_from_text,
+    products_in,
+    replaced_by_from_text,
+    replaces_from_text,
+    roles_in,
+    sort_kbs,
+)
 
-_LEADING_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\.\d{1,2}\.\d{4})\s+(.*)$", re.S)
+# "2013-12-10 Title", "2014-02-11: Title", "2014-01-20 - Title"
+_LEADING_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\.\d{1,2}\.\d{4})"
+                           r"(?:\s*[:–—-]\s*|\s+)(.*)$", re.S)
 _DEFERRABLE = (Kind.UPDATE_ROLLUP, Kind.CUMULATIVE_UPDATE)
-_LIST_START = re.compile(r"\A[\ufeff\s]*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>\s*)*"
-                         r"<Updates[\s>/]", re.S)
+_LIST_START = re.compile(r"\A[\ufeff\s]*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<\?[^>]*\?>\s*|"
+                         r"<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>\s*)*<Updates[\s>/]", re.S | re.IGNORECASE)
 _TITLE_MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
                           r"December)\s+(\d{4})\b", re.IGNORECASE)
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -57,23 +68,25 @@ def parse_xml_list(data: bytes, where: str, hints: SourceHints) -> ParsedList:
         raise SourceError(f"{where}: not well-formed XML: {e}") from e
     if root.getroottree().docinfo.doctype:  # what the byte check above cannot see (UTF-16, past 64 KiB)
         raise SourceError(f"{where}: the XML has a DOCTYPE (a DTD or entities); refused (a list never needs one)")
-    if root.tag != "Updates":
+    if _name(root) != "updates":
         raise SourceError(f"{where}: not a Get-WindowsHotfixes list (root <{root.tag}>, expected <Updates>)")
-    description = clean(root.findtext("Description") or "")
-    origin = clean(root.findtext("Source") or "").replace("-", " ").replace(".", " ")
+    description = _child_text(root, "description")
+    origin = _child_text(root, "source").replace("-", " ").replace(".", " ")
     hints = _list_hints(hints, f"{description} {origin}")
     entries: dict[str, CatalogueEntry] = {}
     includes: list[tuple[str, str]] = []
-    for update in root.iter("Update"):
-        kb = try_kb_id(update.get("Id") or update.get("id") or update.get("ID") or "")
+    replaced_by: list[tuple[str, str]] = []
+    for update in (e for e in root.iter() if _name(e) == "update"):
+        kb = _update_kb(update)
         if kb is None:
             continue
-        text = clean(update.findtext("Description") or "")
+        text = _child_text(update, "description")
         match = _LEADING_DATE.match(text)
         listed, title = (parse_date(match.group(1)), match.group(2)) if match else (None, text)
-        notes_text = clean(update.findtext("Notes") or "")
-        url = clean(update.findtext("DownloadURL") or "")
+        notes_text = _child_text(update, "notes")
+        url = _child_text(update, "downloadurl")
         entry = make_entry(kb, title, hints, roles_text="", supersedes=replaces_from_text(notes_text),
+                           included_in=included_in_from_text(notes_text),  # it is listed: still standalone
                            download=(url,) if url.startswith(("http://", "https://")) else ())
         if listed is not None and _is_release_date(entry.kind, title, listed):
             entry = replace(entry, released=listed)
@@ -82,9 +95,32 @@ def parse_xml_list(data: bytes, where: str, hints: SourceHints) -> ParsedList:
         if notes_text:
             entry = replace(entry, notes="; ".join(p for p in (entry.notes, notes_text) if p))
         includes += [(kb, member) for member in includes_from_text(notes_text) if member != kb]
+        replaced_by += [(newer, kb) for newer in replaced_by_from_text(notes_text) if newer != kb]
         previous = entries.get(kb)
         entries[kb] = entry if previous is None else _combine(previous, entry)
+    for newer, older in replaced_by:  # "Superseded by KB2919394": stored on the newer entry, when listed
+        if newer in entries and older not in entries[newer].supersedes:
+            entries[newer] = replace(entries[newer], supersedes=sort_kbs((*entries[newer].supersedes, older)),
+                                     provenance={**entries[newer].provenance, "supersedes": (hints.name,)})
     return ParsedList(tuple(entries.values()), tuple(dict.fromkeys(includes)), description)
+
+
+def _name(element: etree._Element) -> str:
+    """The element's local name, lower-cased: PowerShell reads `$xml.Updates.Update` without regard to
+    case, so `<updates>` lists work there, and a default namespace changes nothing."""
+    tag = element.tag
+    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
+
+
+def _child_text(element: etree._Element, name: str) -> str:
+    return next((clean(child.text or "") for child in element if _name(child) == name), "")
+
+
+def _update_kb(update: etree._Element) -> str | None:
+    """`Id="KB2902014"` (any case), `KB="..."`, or an `<Id>` / `<KB>` child."""
+    attributes = {key.lower(): value for key, value in update.attrib.items() if isinstance(key, str)}
+    value = attributes.get("id") or attributes.get("kb") or _child_text(update, "id") or _child_text(update, "kb")
+    return try_kb_id(value or "")
 
 
 def _is_release_date(kind: Kind, title: str, listed: date) -> bool:

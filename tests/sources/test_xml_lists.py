@@ -83,3 +83,74 @@ def test_entity_expansion_hidden_from_the_byte_check_is_refused():
 def test_broken_xml_is_a_source_error_naming_the_url(body: bytes):
     with pytest.raises(SourceError, match=r"127\.0\.0\.1/list\.xml: not well-formed XML"):
         parse_page(body, None, HINTS.url, HINTS)
+
+
+def _shaped(body: bytes) -> list[tuple[object, ...]]:
+    page = parse_page(body, None, HINTS.url, HINTS)
+    assert page.family == "get-windowshotfixes-xml"
+    return [(e.kb, e.kind, e.released, e.notes) for e in page.entries]
+
+
+def test_element_case_a_default_namespace_and_a_stylesheet_line_change_nothing():
+    """PowerShell's `$xml.Updates.Update` does not care about case or a default namespace; a list kept
+    for a browser starts with an xml-stylesheet instruction."""
+    lowered = LIST.decode()
+    for tag in ("Updates", "Update", "Description", "DownloadURL", "Notes"):
+        lowered = lowered.replace(f"<{tag}", f"<{tag.lower()}").replace(f"</{tag}>", f"</{tag.lower()}>")
+    variants = [
+        lowered.encode(),
+        LIST.replace(b"<Updates>", b'<Updates xmlns="http://schemas.example.org/hotfixlist/2014">', 1),
+        LIST.replace(b"?>", b'?>\n<?xml-stylesheet type="text/xsl" href="UpdatesList.xsl"?>', 1),
+    ]
+    assert lowered.count("<update ") == 6 and "<Update" not in lowered  # five KBs and a Q article
+    for body in variants:
+        assert facts(body) == EXPECTED
+
+
+def test_the_kb_may_be_an_id_child_a_kb_attribute_or_a_bare_number():
+    body = b"""<?xml version="1.0" encoding="utf-8"?>
+<Updates>
+  <Description>Recommended hotfixes for Windows Server 2012 Hyper-V</Description>
+  <Update><Id>KB2902014</Id><Description>2013-12-12 System time of a virtual machine is wrong</Description></Update>
+  <Update Id="2894485"><Description>2013-12-12 Cross-page memory read or write crashes a VM</Description></Update>
+  <Update KB="KB2908415"><Description>2013-12-12 CSVs go offline during VM backup</Description></Update>
+  <Update id="Q123456"><Description>2013-12-12 not a KB</Description></Update>
+</Updates>"""
+    assert _shaped(body) == [("KB2902014", Kind.HOTFIX, None, "listed 2013-12-12"),
+                             ("KB2894485", Kind.HOTFIX, None, "listed 2013-12-12"),
+                             ("KB2908415", Kind.HOTFIX, None, "listed 2013-12-12")]
+
+
+def test_notes_wordings_for_inclusion_supersedence_and_dates_with_separators():
+    body = """<?xml version="1.0" encoding="utf-8"?>
+<Updates>
+  <Description>Recommended hotfixes for Windows Server 2012 R2 Hyper-V</Description>
+  <Update Id="KB2919394">
+    <Description>11.02.2014 Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 update rollup: February 2014</Description>
+    <Notes>Replaces KB2903939 and KB2887595</Notes></Update>
+  <Update Id="KB2887595">
+    <Description>11/12/2013 Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 update rollup: November 2013</Description>
+    <Notes>Included in KB2919394</Notes></Update>
+  <Update Id="KB2913695">
+    <Description>2014-01-20 - Virtual machines lose network connectivity with Broadcom NetXtreme adapters</Description>
+    <Notes>Superseded by KB2919394</Notes></Update>
+  <Update Id="KB2920193">
+    <Description>2014-02-11: Long restart time or CSV failure</Description>
+    <Notes>Includes hotfix 2896328, hotfix 2913193 and hotfix 2896329</Notes></Update>
+  <Update Id="KB2928680">
+    <Description>2014-02-11 — Update for a newer rollup</Description>
+    <Notes>Superseded by KB3000850; to apply it you must first install KB2919355</Notes></Update>
+</Updates>""".encode()
+    page = parse_page(body, None, HINTS.url, HINTS)
+    got = {e.kb: (e.released, e.title, e.supersedes, e.included_in, e.standalone) for e in page.entries}
+    assert got == {
+        "KB2919394": (date(2014, 2, 11), "Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 update rollup: "
+                      "February 2014", ("KB2887595", "KB2903939", "KB2913695"), (), True),
+        "KB2887595": (date(2013, 11, 12), "Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 update rollup: "
+                      "November 2013", (), ("KB2919394",), True),
+        "KB2913695": (None, "Virtual machines lose network connectivity with Broadcom NetXtreme adapters", (), (), True),
+        "KB2920193": (None, "Long restart time or CSV failure", (), (), True),
+        "KB2928680": (None, "Update for a newer rollup", (), (), True),  # KB3000850 is not listed; no prerequisite
+    }
+    assert page.includes == (("KB2920193", "KB2896328"), ("KB2920193", "KB2913193"), ("KB2920193", "KB2896329"))
+    assert page.entries[2].notes == "listed 2014-01-20; Superseded by KB2919394"
