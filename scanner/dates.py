@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
-_SLASH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s.*)?$")
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s.*)?$")
+# Numeric short dates, with an optional time after them (`2013/12/11 0:00:00`, `5-12-2013 00:00:00`).
+# Year first (ISO and sv/lt/ko `2013-12-11`, ja/zh/en-ZA `2013/12/11`, hu `2013. 12. 11.`): always y-M-d.
+_YEAR_FIRST = re.compile(r"^(\d{4})([-/.]) ?(\d{1,2})\2 ?(\d{1,2})\.?(?:[T ,].*)?$")
+# Year last: `.` (de, ru, pl, tr, cs `11. 12. 2013`, hr `11.12.2013.`) is always day-first; `-` (nl
+# `5-12-2013`, da, en-IN) is day-first unless the file shows otherwise; `/` is US M/d or d/M: ambiguous.
+_YEAR_LAST = re.compile(r"^(\d{1,2})([-/.]) ?(\d{1,2})\2 ?(\d{4})\.?(?:,? .*)?$")
 _MS_DATE = re.compile(r"^/?\\?/?Date\((-?\d+)(?:[+-]\d{4})?\)\\?/?$")
 _FILETIME = re.compile(r"^[0-9a-fA-F]{16}$")
 _MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
@@ -26,29 +30,70 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def parse_date(text: str | None, *, day_first: bool = False) -> date | None:
+@dataclass(frozen=True)
+class DateOrder:
+    """How one file writes the day/month dates that do not say it themselves (`05/12/2013`, `5-12-2013`).
+
+    Per separator: True day-first, False month-first, None when the file's dates contradict each other
+    (joined exports from hosts in different cultures), so a date that reads both ways is left blank
+    rather than guessed. A date with a part over 12 reads one way only and is always read that way.
+    """
+
+    slash: bool | None = False  # `/`: US M/d/yyyy unless the file or the caller says d/M/yyyy
+    dash: bool | None = True  # `-`: d-M-yyyy (nl-NL, da-DK, en-IN); no culture writes M-d-yyyy
+
+
+def order_evidence(first: int, second: int) -> bool | None:
+    """What one day/month date proves: True day-first (`25/11`), False month-first (`11/25`), None."""
+    return True if first > 12 else False if second > 12 else None
+
+
+def date_order(texts: Iterable[str], slash_default: bool) -> DateOrder:
+    """The order a file's `/` and `-` dates follow: its own unambiguous dates decide, separately per
+    separator; without any, `/` follows `slash_default` and `-` is day-first. Contradicting dates
+    (`25/11/2013` and `11/25/2013`) give None: the ambiguous ones stay blank."""
+    seen: dict[str, set[bool]] = {"/": set(), "-": set()}
+    for text in texts:
+        match = _YEAR_LAST.match(text.strip().strip('"').strip())
+        if match and match[2] != "." and (says := order_evidence(int(match[1]), int(match[3]))) is not None:
+            seen[match[2]].add(says)
+    slash, dash = seen["/"], seen["-"]
+    return DateOrder(slash=_decided(slash, slash_default), dash=_decided(dash, True))
+
+
+def _decided(evidence: set[bool], default: bool) -> bool | None:
+    if len(evidence) > 1:
+        return None
+    return next(iter(evidence)) if evidence else default
+
+
+def parse_date(text: str | None, *, day_first: bool = False, order: DateOrder | None = None) -> date | None:
     """Parse one date as inventories and pages write it; None for blank or unrecognised text.
 
-    Accepts ISO (`2013-12-11`, with an optional time), US `12/11/2013` (day-first when `day_first`,
-    as a German or French locale writes it), dotted `11.12.2013` (always day-first), .NET
-    `/Date(1386720000000)/`, 16-digit hex FILETIME (`01cef9c1a6c8e000`, old wmic) and long forms
-    (`December 10, 2013`, `10 December 2013`). A slash date whose first part is over 12 is read
-    day-first whatever the flag says.
+    Accepts year-first dates (ISO `2013-12-11` with an optional time, `2013/12/11`, `2013. 12. 11.`),
+    dotted `11.12.2013` (always day-first), dashed `5-12-2013` (day-first), US `12/11/2013`
+    (day-first when `day_first`, as a German or French locale writes it), .NET `/Date(1386720000000)/`,
+    16-digit hex FILETIME (`01cef9c1a6c8e000`, old wmic) and long forms (`December 10, 2013`,
+    `10 December 2013`). `order` (a file's `DateOrder`) replaces `day_first` and the dash rule. A slash
+    or dash date with a part over 12 is read the only way it can be, whatever the flags say.
     """
     if text is None:
         return None
     value = text.strip().strip('"').strip()
     if not value:
         return None
-    if match := _ISO.match(value):
-        return _safe_date(int(match[1]), int(match[2]), int(match[3]))
-    if match := _DOTTED.match(value):
-        return _safe_date(int(match[3]), int(match[2]), int(match[1]))
-    if match := _SLASH.match(value):
-        first, second, year = int(match[1]), int(match[2]), int(match[3])
-        if day_first or first > 12:
+    if match := _YEAR_FIRST.match(value):
+        return _safe_date(int(match[1]), int(match[3]), int(match[4]))
+    if match := _YEAR_LAST.match(value):
+        first, separator, second, year = int(match[1]), match[2], int(match[3]), int(match[4])
+        if separator == ".":
             return _safe_date(year, second, first)
-        return _safe_date(year, first, second)
+        rule = order or DateOrder(slash=day_first)
+        says = order_evidence(first, second)
+        day_is_first = says if says is not None else rule.slash if separator == "/" else rule.dash
+        if day_is_first is None:
+            return None
+        return _safe_date(year, second, first) if day_is_first else _safe_date(year, first, second)
     if match := _MS_DATE.match(value):
         try:
             return datetime.fromtimestamp(int(match[1]) / 1000, tz=UTC).date()

@@ -6,9 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from scanner.dates import add_months, parse_date, parse_duration
+from scanner.dates import DateOrder, add_months, date_order, parse_date, parse_duration
+from scanner.inventory import parse_bytes
 from scanner.models import kb_id, try_kb_id
 from scanner.products import build_from_version, product_from
+from tests.inventory.helpers import data, host
 
 
 @pytest.mark.parametrize(("text", "day_first", "expected"), [
@@ -28,9 +30,59 @@ from scanner.products import build_from_version, product_from
     ("  ", False, None),
     ("13/13/2013", False, None),
     ("soon", False, None),
+    # year first is always y-M-d: ja/zh/en-ZA `yyyy/MM/dd`, hu `yyyy. MM. dd.`, with PowerShell's time
+    ("2013/12/11 0:00:00", True, date(2013, 12, 11)),
+    ("2013/1/2", False, date(2013, 1, 2)),
+    ("2013. 12. 11.", False, date(2013, 12, 11)),
+    ("2013. 12. 11. 0:00:00", True, date(2013, 12, 11)),
+    # dotted is always day-first: cs/sk `d. M. yyyy`, hr `d.M.yyyy.`
+    ("11. 12. 2013", False, date(2013, 12, 11)),
+    ("11.12.2013.", False, date(2013, 12, 11)),
+    # dashed d-M-yyyy (nl-NL, da-DK, en-IN) is day-first whatever the slash flag says
+    ("5-12-2013 0:00:00", False, date(2013, 12, 5)),
+    ("05-12-2013", True, date(2013, 12, 5)),
+    # a date that reads only one way is read that way
+    ("12/17/2013", True, date(2013, 12, 17)),
+    ("12-17-2013", False, date(2013, 12, 17)),
 ])
 def test_parse_date(text: str, day_first: bool, expected: date | None):
     assert parse_date(text, day_first=day_first) == expected
+
+
+@pytest.mark.parametrize(("texts", "caller", "expected"), [
+    ({"12/11/2013", "5-12-2013"}, False, DateOrder(slash=False, dash=True)),  # nothing proves an order
+    ({"12/11/2013"}, True, DateOrder(slash=True, dash=True)),  # the caller decides slash dates only
+    ({"25/11/2013 00:00:00", "05/12/2013"}, False, DateOrder(slash=True, dash=True)),
+    ({"11/25/2013", "05/12/2013"}, True, DateOrder(slash=False, dash=True)),
+    ({"12-17-2013", "05-12-2013"}, False, DateOrder(slash=False, dash=False)),  # a month-first dash file
+    ({"25/11/2013", "11/25/2013"}, False, DateOrder(slash=None, dash=True)),  # joined cultures: unknown
+    ({"25/11/2013", "12-17-2013", "11.12.2013"}, False, DateOrder(slash=True, dash=False)),
+])
+def test_a_files_own_dates_decide_its_order_separately_per_separator(
+        texts: set[str], caller: bool, expected: DateOrder):
+    assert date_order(texts, caller) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("05/12/2013", None),  # could be May 12 or Dec 5, and the file proves both orders
+    ("25/11/2013", date(2013, 11, 25)),
+    ("11/25/2013", date(2013, 11, 25)),
+    ("2013-12-11", date(2013, 12, 11)),
+])
+def test_a_file_that_contradicts_itself_leaves_only_its_ambiguous_dates_blank(text: str, expected: date | None):
+    assert parse_date(text, order=DateOrder(slash=None)) == expected
+
+
+@pytest.mark.parametrize(("name", "host_name", "dates"), [
+    ("hotfix-ps5-ja.csv", "HV51", (date(2013, 12, 11), date(2013, 12, 17))),  # 2013/12/11 0:00:00
+    ("hotfix-ps5-nl-useculture.csv", "HV52", (date(2013, 12, 5), date(2013, 12, 11))),  # 5-12-2013 0:00:00
+    ("hotfix-ps5-hu-useculture.csv", "HV53", (date(2013, 12, 11), date(2013, 12, 17))),  # 2013. 12. 11.
+])
+def test_get_hotfix_exports_in_cultures_with_other_short_dates(name: str, host_name: str,
+                                                               dates: tuple[date, date]):
+    assert parse_bytes(data(name), name) == [
+        host(host_name, name, "hotfix-csv", [("KB2779069", dates[0]), ("KB2903938", dates[1])]),
+    ]
 
 
 @pytest.mark.parametrize(("start", "months", "expected"), [
@@ -63,6 +115,27 @@ def test_durations():
     ("Microsoft® Windows Server® 2008 Enterprise", "6.0.6002 Service Pack 2 Build 6002", "ws2008"),
     (None, "6.2.9200", None),
     ("Some Linux", "5.10", None),
+    # WS2008 as cmd prints it in a code page without ®, or an ASCII conversion, with and without a build
+    ("Microsoftr Windows Serverr 2008 Standard", "6.0.6002 Service Pack 2 Kompilacja 6002", "ws2008"),
+    ("Microsoftr Windows Serverr 2008 Standard", None, "ws2008"),
+    ("Microsoft? Windows Server? 2008 Standard", None, "ws2008"),
+    # server SKUs: Azure Stack HCI has no "Server" in its name and its own builds
+    ("Microsoft Azure Stack HCI", "10.0.20348 N/A Build 20348", "ws2022"),  # 21H2
+    ("Microsoft Azure Stack HCI", "10.0.17784 N/A Build 17784", None),  # 20H2, its own updates
+    ("Microsoft Azure Stack HCI", "10.0.20349", None),  # 22H2
+    ("Microsoft Azure Stack HCI", "10.0.19042", None),  # a Windows 10 20H2 build: no HCI release, no guess
+    ("Microsoft Azure Stack HCI", "10.0.25398", None),  # 23H2
+    ("Microsoft Azure Stack HCI", None, None),
+    ("Microsoft Hyper-V Server 2019", "10.0.17763 N/A Build 17763", "ws2019"),
+    ("Microsoft Windows Storage Server 2012 R2 Standard", "6.3.9600", "ws2012r2"),
+    ("Microsoft Windows Server 2012 R2 Essentials", "6.3.9600", "ws2012r2"),
+    ("Microsoft Windows Server 2022 Datacenter: Azure Edition", "10.0.20348", "ws2022"),
+    ("Microsoft Windows Server Datacenter", "10.0.19042", None),  # semi-annual channel 20H2: no product
+    # a client only when the caption names a client Windows
+    ("Microsoft Windows 10 Enterprise", "10.0.17763", "win10"),
+    ("Microsoft Windows Embedded Standard", "6.1.7601 Service Pack 1 Build 7601", "win7"),
+    ("Microsoft Windows 10 Pro", "10.0.20348", None),  # 20348 has no client
+    ("Microsoft Contoso Appliance OS", "6.3.9600", None),  # unfamiliar: unknown, not win81
 ])
 def test_product_from_caption_and_build(caption: str | None, version: str | None, expected: str | None):
     assert product_from(caption, version) == expected

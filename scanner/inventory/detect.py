@@ -13,7 +13,9 @@ import re
 
 from scanner.inventory.hotfix_csv import HotfixCsvReader, HotfixTableReader
 from scanner.inventory.hotfix_json import HotfixJsonReader
+from scanner.inventory.hotfix_list import HotfixListReader
 from scanner.inventory.interface import HEAD_CHARS, Reader, fail
+from scanner.inventory.kb_list import KbListReader
 from scanner.inventory.kbscan_json import KbscanJsonReader
 from scanner.inventory.osquery import OsqueryReader
 from scanner.inventory.systeminfo import SysteminfoReader
@@ -31,6 +33,8 @@ READERS: tuple[Reader, ...] = (
     WmicListReader(),
     WmicTableReader(),
     HotfixTableReader(),
+    HotfixListReader(),
+    KbListReader(),
     SysteminfoCsvReader(),
     HotfixCsvReader(),  # after systeminfo-csv: it also takes any quoted CSV, to explain what is missing
     SysteminfoReader(),

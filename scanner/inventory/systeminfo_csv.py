@@ -1,4 +1,5 @@
-"""`systeminfo /fo csv` output: a localized header row (maybe repeated) and one row per host."""
+"""`systeminfo /fo csv` output: a localized header row (maybe repeated) and one row per host; also through
+`ConvertFrom-Csv | Export-Csv` (a #TYPE line)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from scanner.inventory.interface import Reader
 from scanner.inventory.languages import LABELS, Field, normalise_label
 from scanner.inventory.systeminfo import CAPTION, VERSION, hotfix_updates
-from scanner.inventory.tables import read_csv
+from scanner.inventory.tables import csv_lines, delimiter_of, read_csv
 from scanner.inventory.values import make_host
 from scanner.models import HostInventory
 
@@ -20,29 +21,40 @@ def _is_header(row: list[str]) -> bool:
     return not any(VERSION.match(cell) or "]:" in cell for cell in row)
 
 
+def _columns(header: list[str]) -> dict[Field, int]:
+    columns: dict[Field, int] = {}
+    for index, label in enumerate(header):
+        kind = LABELS.get(normalise_label(label))
+        if kind is not None:
+            columns.setdefault(kind, index)
+    return columns
+
+
 class SysteminfoCsvReader(Reader):
     name = "systeminfo-csv"
     command = "systeminfo /fo csv > %COMPUTERNAME%.csv"
 
     def sniff(self, head: str) -> bool:
-        first = head.split("\n", 1)[0]
-        if not first.startswith('"') or first.count('","') < 10:
+        first, _, rest = head.partition("\n")
+        if first.startswith("#TYPE"):  # systeminfo /fo csv | ConvertFrom-Csv | Export-Csv
+            first = rest.partition("\n")[0]
+        delimiter = delimiter_of(first)
+        if first.count(delimiter) < 10:
             return False
-        cell = first[1:first.find('"', 1)]
-        return LABELS.get(normalise_label(cell)) is Field.HOST or bool(_SNIFF_ENTRY.search(head))
+        cell = first.split(delimiter, 1)[0].strip().strip('"')
+        quoted = first.startswith('"') and first.count(f'"{delimiter}"') >= 10
+        return LABELS.get(normalise_label(cell)) is Field.HOST or (quoted and bool(_SNIFF_ENTRY.search(head)))
 
     def parse(self, text: str, path: str, *, day_first: bool | None = None) -> list[HostInventory]:
-        rows = read_csv(self, text.splitlines(), path)
+        # A header row may come again (files joined with `>>` or `copy /b`), in another language too.
+        rows = read_csv(self, csv_lines(text), path, is_header=_is_header)
         columns: dict[Field, int] = {}
-        header: list[str] | None = None
-        if rows and _is_header(rows[0]):
-            header = rows[0]
-            for index, label in enumerate(header):
-                kind = LABELS.get(normalise_label(label))
-                if kind is not None:
-                    columns.setdefault(kind, index)
-        hosts = [self._host(row, columns, path) for row in rows
-                 if row is not header and not (header and row == header)]
+        hosts = []
+        for row in rows:
+            if _is_header(row):
+                columns = _columns(row)
+            else:
+                hosts.append(self._host(row, columns, path))
         if not hosts:
             raise self.fail(path, "the CSV has a header but no host rows; the file looks truncated")
         return hosts

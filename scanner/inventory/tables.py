@@ -1,10 +1,11 @@
-"""Table helpers readers share: CSV rows checked for truncation, header lookup, fixed-width columns."""
+"""Table helpers readers share: joined-file clean-up, CSV rows checked for truncation, header lookup,
+fixed-width columns and Key/value records."""
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -32,9 +33,32 @@ class Table:
         return None
 
 
+def text_lines(text: str) -> list[str]:
+    """The lines of `text` without the byte-order marks that `copy /b a+b` or a `>>` of wmic or
+    PowerShell 5 leave in the middle of a joined file (decoded as U+FEFF at the start of a line)."""
+    return (text.replace("\ufeff", "") if "\ufeff" in text else text).splitlines()
+
+
+def csv_lines(text: str) -> list[str]:
+    """`text_lines`, with every `#TYPE ...` line of PowerShell 5 Export-Csv made blank (one per joined
+    export; blank, not dropped, so error messages keep the file's line numbers)."""
+    lines = text_lines(text)
+    at = text.find("#")  # a one-character search is a memchr: cheap on every file
+    if at < 0:
+        return lines
+    first = next((index for index, line in enumerate(lines) if line.strip()), 0)
+    if lines[first].startswith("#TYPE"):  # the first '#' is in it: the lines before it are blank
+        end = at + len(lines[first])
+        lines[first] = ""
+        if text.find("#", end) < 0:  # one export: its first line was the only #TYPE line
+            return lines
+    return ["" if line.startswith("#TYPE") else line for line in lines]
+
+
 def delimiter_of(header_line: str) -> str:
-    """`;` for `Export-Csv -UseCulture` in a semicolon locale, else `,`."""
-    return ";" if header_line.count(";") > header_line.count(",") else ","
+    """The delimiter the header line uses most: `,`, `;` (`Export-Csv -UseCulture` in a semicolon
+    locale), a tab or `|` (`-Delimiter`); `,` when it has none."""
+    return max(",;\t|", key=header_line.count)
 
 
 def _line_of(lines: Sequence[str], delimiter: str, row_index: int) -> int:
@@ -49,12 +73,22 @@ def _line_of(lines: Sequence[str], delimiter: str, row_index: int) -> int:
     return len(lines)
 
 
-def read_csv(reader: Reader, lines: Sequence[str], path: str, *, first: int = 0) -> list[list[str]]:
-    """Non-blank CSV rows of `lines[first:]`, the first being the header.
+def read_csv(reader: Reader, lines: Sequence[str], path: str, *, first: int = 0,
+             is_header: Callable[[list[str]], bool] | None = None) -> list[list[str]]:
+    """Non-blank CSV rows of `lines[first:]`, the first being the header; a row equal to it (files
+    joined with `>>`, `copy /b` or Get-Content, `wmic /node:A,B`: each part has its header) is dropped.
 
-    An unclosed quote, or a row whose field count differs from the header's, is an error: it is what
-    a file cut off mid-write looks like.
+    An unclosed quote, or a row whose field count differs from its header's, is an error: it is what
+    a file cut off mid-write looks like. A row `is_header` accepts may start a section with its own
+    width (exports with other columns joined into one file): then every row is returned as read,
+    header rows included, and the caller tells the sections apart.
     """
+    return _read_rows(reader, lines, path, first, is_header)[0]
+
+
+def _read_rows(reader: Reader, lines: Sequence[str], path: str, first: int,
+               is_header: Callable[[list[str]], bool] | None) -> tuple[list[list[str]], bool]:
+    """`read_csv`'s rows, and whether they come in sections of different widths."""
     body = lines[first:] if first else lines
     delimiter = delimiter_of(next((line for line in body if line.strip()), ""))
     parsed = csv.reader(body, delimiter=delimiter, strict=True)
@@ -63,40 +97,118 @@ def read_csv(reader: Reader, lines: Sequence[str], path: str, *, first: int = 0)
     except csv.Error as error:
         raise reader.fail(path, f"line {parsed.line_num + first}: {error}; the file looks truncated "
                           "or damaged, export it again") from error
-    if rows:
+    if not rows:
+        return rows, False
+    if len(set(map(len, rows))) > 1:  # the slow path: a damaged row, or sections
         width = len(rows[0])
-        bad = next((index for index, row in enumerate(rows) if len(row) != width), None)
-        if bad is not None:
-            line = _line_of(body, delimiter, bad) + first
-            raise reader.fail(path, f"line {line} has {len(rows[bad])} fields where the header has "
+        for index, row in enumerate(rows):
+            if len(row) == width:
+                continue
+            if is_header is not None and is_header(row):
+                width = len(row)
+                continue
+            line = _line_of(body, delimiter, index) + first
+            raise reader.fail(path, f"line {line} has {len(row)} fields where the header has "
                               f"{width}; the file looks truncated or damaged, export it again")
-    return rows
+        return rows, True  # sections keep their header rows: the caller tells them apart
+    header = rows[0]
+    if rows.count(header) > 1:
+        rows = [header, *(row for row in rows[1:] if row != header)]
+    return rows, False
 
 
-def table_from_csv(reader: Reader, lines: Sequence[str], path: str, *, first: int = 0) -> Table:
-    rows = read_csv(reader, lines, path, first=first)
+def table_from_csv(reader: Reader, lines: Sequence[str], path: str, *, first: int = 0,
+                   is_header: Callable[[list[str]], bool] | None = None) -> Table:
+    """`read_csv` as a Table; sections with other columns (see `is_header`) are matched by column
+    name into one table whose header holds every column of every section."""
+    rows, sections = _read_rows(reader, lines, path, first, is_header)
     if not rows:
         raise reader.fail(path, "the CSV has no header row")
+    if sections and is_header is not None:
+        return _union(rows, is_header)
     return Table(header=tuple(cell.strip() for cell in rows[0]), rows=rows[1:])
+
+
+def _union(rows: list[list[str]], is_header: Callable[[list[str]], bool]) -> Table:
+    """Rows of several sections (each after its own header row) under one header: the slow path."""
+    names = [cell.strip() for cell in rows[0]]
+    where = {name: index for index, name in reversed(list(enumerate(names)))}
+    places = list(range(len(names)))
+    out: list[list[str]] = []
+    for row in rows[1:]:
+        if len(row) != len(places) or is_header(row):
+            for name in (cell.strip() for cell in row):
+                where.setdefault(name, len(names))
+                if where[name] == len(names):
+                    names.append(name)
+            places = [where[cell.strip()] for cell in row]
+            continue
+        cells = [""] * len(names)
+        for place, cell in zip(places, row, strict=True):
+            cells[place] = cell
+        out.append(cells)
+    width = len(names)
+    return Table(header=tuple(names), rows=[cells + [""] * (width - len(cells)) for cells in out])
 
 
 _WORD = re.compile(r"\S+")
 _DASHES = re.compile(r"^[\s-]+$")
 
 
+def sniff_table(head: str, names: frozenset[str], *, underlined: bool) -> bool:
+    """Whether the first line of `head` is a space-aligned table header of only `names` (casefolded)
+    with a HotFixID column, followed (PowerShell) or not (wmic) by a `----` underline."""
+    lines = head.split("\n", 8)
+    words = lines[0].casefold().split()
+    if "hotfixid" not in words or not names.issuperset(words):
+        return False
+    following = next((line for line in lines[1:] if line.strip()), "")
+    return bool(_DASHES.match(following)) is underlined
+
+
+def _bounds(header_line: str) -> tuple[tuple[str, ...], list[tuple[int, int | None]]]:
+    spans = [(match.start(), match.group()) for match in _WORD.finditer(header_line)]
+    starts = [start for start, _ in spans]
+    ends: list[int | None] = [*starts[1:], None] if starts else []
+    return tuple(name for _, name in spans), list(zip(starts, ends, strict=True))
+
+
 def fixed_width(lines: Sequence[str], header_index: int) -> Table:
-    """A space-aligned table (wmic qfe list, PowerShell Format-Table) whose columns start under the
-    header words; a `----` underline row is skipped. Values are stripped."""
+    """A space-aligned table (wmic qfe list / get, PowerShell Format-Table) whose columns start under
+    the header words; a `----` underline row is skipped, and the header coming round again (`wmic
+    /node:A,B`, files joined with `>>`) sets the columns anew. Values are stripped."""
     if header_index >= len(lines):  # nothing after a `#TYPE` line: no table (the caller says what is missing)
         return Table(header=(), rows=[])
-    spans = [(match.start(), match.group()) for match in _WORD.finditer(lines[header_index])]
-    if not spans:  # a blank header line: no columns
+    names, bounds = _bounds(lines[header_index])
+    if not names:  # a blank header line: no columns
         return Table(header=(), rows=[])
-    bounds = list(zip([start for start, _ in spans], [*(start for start, _ in spans[1:]), None],
-                      strict=True))
-    rows = [[line[start:end].strip() for start, end in bounds]
-            for line in lines[header_index + 1:] if line.strip() and not _DASHES.match(line)]
-    return Table(header=tuple(name for _, name in spans), rows=rows)
+    first = names[0]
+    rows: list[list[str]] = []
+    for line in lines[header_index + 1:]:
+        if not line.strip() or _DASHES.match(line):
+            continue
+        if line.startswith(first) and tuple(line.split()) == names:
+            bounds = _bounds(line)[1]
+            continue
+        rows.append([line[start:end].strip() for start, end in bounds])
+    return Table(header=names, rows=rows)
+
+
+def records_table(pairs: Iterable[tuple[str, str]]) -> Table:
+    """`Key`/value pairs (`wmic ... /format:list`, `Format-List`) as a table: a record ends when one of
+    its keys comes round again; one column per key in first-seen order, blank where a record lacks it."""
+    keys: dict[str, None] = {}
+    records: list[dict[str, str]] = []
+    current: dict[str, str] = {}
+    for key, value in pairs:
+        if key in current:
+            records.append(current)
+            current = {}
+        keys.setdefault(key)
+        current[key] = value
+    if current:
+        records.append(current)
+    return Table(header=tuple(keys), rows=[[record.get(key, "") for key in keys] for record in records])
 
 
 def hosts_from_table(

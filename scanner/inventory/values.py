@@ -11,20 +11,19 @@ import ipaddress
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import PurePath, PureWindowsPath
 from typing import cast
 
-from scanner.dates import parse_date
+from scanner.dates import DateOrder, date_order, parse_date
 from scanner.errors import InventoryReadError
 from scanner.models import HostInventory, InstalledUpdate, try_kb_id
 from scanner.products import product_from
 
 logger = logging.getLogger(__name__)
 
-_SLASH_DATE = re.compile(r"^\s*\"?(\d{1,2})[/-](\d{1,2})[/-]\d{4}")
 _MS_DATE = re.compile(r"^/?\\?/?Date\((-?\d+)(?:[+-]\d{4})?\)\\?/?$")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -79,8 +78,9 @@ def kb_or_none(value: str) -> str | None:
     return try_kb_id(value)
 
 
-def install_date(text: str, day_first: bool) -> date | None:
-    """An install date as the formats write it (`dates.parse_date`), None when blank or unreadable.
+def install_date(text: str, day_first: bool | DateOrder) -> date | None:
+    """An install date as the formats write it (`dates.parse_date`), None when blank or unreadable;
+    `day_first` is the file's `DateOrder` (a bool: how its `/` dates read).
 
     A PowerShell 5 `/Date(ms)/` InstalledOn encodes local midnight as UTC milliseconds (in Berlin
     2013-12-11 00:00 is 2013-12-10T23:00Z), so it is rounded to the nearest midnight, which recovers
@@ -90,43 +90,42 @@ def install_date(text: str, day_first: bool) -> date | None:
     try:
         if match:
             return (_EPOCH + timedelta(milliseconds=int(match[1]), hours=12)).date()
-        return parse_date(text, day_first=day_first)
+        return parse_date(text, order=_order(day_first))
     except (ValueError, OverflowError, OSError):
         return None
 
 
-def day_first_from(values: Iterable[str], caller: bool | None) -> bool:
-    """Whether the file's slash dates are day-first: evidence in the file wins, then the caller, then US.
-
-    A first part over 12 (`25/12/2013`) proves day-first; a second part over 12 proves month-first.
-    Pass distinct values (a set): dates repeat on every host.
+def day_first_from(values: Iterable[str], caller: bool | None) -> DateOrder:
+    """How the file's day/month dates read (`dates.date_order`): evidence in the file wins, separately
+    for `/` and `-` dates; then the caller decides `/` dates (US month-first without one) and `-`
+    dates are day-first. A first part over 12 (`25/12/2013`) proves day-first, a second part over 12
+    month-first; a file that proves both leaves its ambiguous dates blank. Pass distinct values (a
+    set): dates repeat on every host.
     """
-    for value in values:
-        match = _SLASH_DATE.match(value)
-        if match:
-            if int(match[1]) > 12:
-                return True
-            if int(match[2]) > 12:
-                return False
-    return bool(caller)
+    return date_order(values, bool(caller))
 
 
-@lru_cache(maxsize=1 << 16)
-def _month_first(text: str | None) -> date | None:
-    return install_date(text, False) if text else None
+def _order(day_first: bool | DateOrder) -> DateOrder:
+    return day_first if isinstance(day_first, DateOrder) else DateOrder(slash=day_first)
 
 
-@lru_cache(maxsize=1 << 16)
-def _day_first(text: str | None) -> date | None:
-    return install_date(text, True) if text else None
+@lru_cache(maxsize=16)
+def _dates_in(order: DateOrder) -> Callable[[str | None], date | None]:
+    """A one-argument cached date reader per order, so build_updates stays a C-level map."""
+
+    @lru_cache(maxsize=1 << 16)
+    def read(text: str | None) -> date | None:
+        return install_date(text, order) if text else None
+
+    return read
 
 
 # Frozen values, so one object serves every host with the same (KB, date).
 _update = lru_cache(maxsize=1 << 18)(InstalledUpdate)
 
 
-def build_updates(kb_texts: Iterable[str], date_texts: Iterable[str | None], day_first: bool = False
-                  ) -> tuple[InstalledUpdate, ...]:
+def build_updates(kb_texts: Iterable[str], date_texts: Iterable[str | None],
+                  day_first: bool | DateOrder = False) -> tuple[InstalledUpdate, ...]:
     """KB texts and their date texts -> one update per KB, sorted by KB number; when a KB comes twice
     the earliest known date wins. Texts that are not KB ids (`File 1`, `Q147222`) are skipped.
 
@@ -134,7 +133,7 @@ def build_updates(kb_texts: Iterable[str], date_texts: Iterable[str | None], day
     one-argument caches, with no Python-level loop per row unless a KB repeats.
     """
     kbs = list(map(kb_or_none, kb_texts))
-    days = list(map(_day_first if day_first else _month_first, date_texts))
+    days = list(map(_dates_in(_order(day_first)), date_texts))
     found: dict[str | None, date | None] = dict(zip(kbs, days, strict=True))
     skipped = kbs.count(None)
     found.pop(None, None)

@@ -28,9 +28,30 @@ def test_decode_picks_the_encoding_that_reads_words(raw: bytes, codec: str) -> N
     assert text.split()[0] in {"Größe", "Nom", "Versión", "Host"}
 
 
+@pytest.mark.parametrize(("text", "codec"), [
+    ("Zainstalowane poprawki: Użytkownik właściciel Całkowita ilość pamięci", "cp852"),  # Polish cmd
+    ("Název hostitele Výrobce operačního systému Časové pásmo", "cp852"),  # Czech cmd
+    ("Имя узла Название ОС Версия ОС", "cp866"),  # Russian cmd
+    ("İşletim Sistemi Adı Yapılandırması Kayıtlı Sahibi Ürün Kimliği", "cp857"),  # Turkish cmd
+    ("Имя узла Название ОС Версия ОС", "cp1251"),  # Russian Set-Content
+    ("Zainstalowane poprawki: Użytkownik właściciel", "cp1250"),  # Polish Set-Content
+    ("Host Name: ŁÓDŹ-HV01", "cp852"),  # only the host name is not ASCII
+    ("Host Name: СЕРВЕР-ХВ1", "cp866"),
+])
+def test_decode_reads_central_european_cyrillic_and_turkish_code_pages(text: str, codec: str) -> None:
+    assert decode(text.encode(codec), "x") == (text, codec)
+
+
+def test_the_stated_system_locale_decides_what_the_text_cannot() -> None:
+    word = "Host Name: ćma".encode("cp852")  # cp850 reads it as the just as plausible `åma`
+    assert decode(word, "x") == ("Host Name: åma", "cp850")
+    assert decode(b"System Locale: pl;Polski\r\n" + word, "x") == ("System Locale: pl;Polski\r\nHost Name: ćma",
+                                                                    "cp852")
+
+
 def test_formats_are_listed_in_detection_order() -> None:
     assert FORMATS == ("kbscan-json", "osquery", "hotfix-json", "wmic-csv", "wmic-list", "wmic-table",
-                       "hotfix-table", "systeminfo-csv", "hotfix-csv", "systeminfo")
+                       "hotfix-table", "hotfix-list", "kb-list", "systeminfo-csv", "hotfix-csv", "systeminfo")
 
 
 def test_detection_uses_content_not_the_file_name() -> None:

@@ -69,3 +69,41 @@ def test_osquery_log_with_a_cut_last_line_is_an_error() -> None:
     text = data("osquery-results.log")
     with pytest.raises(InventoryReadError, match=r"^o\.log: line 4 is not complete JSON"):
         parse_bytes(text[:-20], "o.log")
+
+
+def test_osquery_log_whose_patches_rows_follow_other_queries_past_the_sniffed_head() -> None:
+    # os_version first, then programs rows (name + version too), then patches after the first 4 KB.
+    assert parse_bytes(data("osquery-results-mixed.log"), "o.log") == [
+        host("HV48", "o.log", "osquery", [("KB2779069", date(2013, 12, 11)), ("KB2903938", date(2013, 12, 17))],
+             os="ws2012", caption="Microsoft Windows Server 2012 Datacenter", version="6.2.9200",
+             collected_at=datetime(2013, 12, 20, 7, 0, tzinfo=UTC)),
+    ]
+
+
+def test_osquery_uuid_identifier_rows_are_one_host_named_by_its_csname() -> None:
+    # HV50 logs snapshots: its os_version snapshot after the patches one must not empty the patches.
+    at = datetime(2013, 12, 20, 7, 0, tzinfo=UTC)
+    assert parse_bytes(data("osquery-results-uuid.log"), "o.log") == [
+        host("HV49", "o.log", "osquery", [("KB2919355", date(2014, 4, 9))], os="ws2012r2",
+             caption="Microsoft Windows Server 2012 R2 Datacenter", version="6.3.9600", collected_at=at),
+        host("HV50", "o.log", "osquery", [("KB2779069", date(2013, 12, 11))], os="ws2012",
+             caption="Microsoft Windows Server 2012 Datacenter", version="6.2.9200", collected_at=at),
+    ]
+
+
+def test_osquery_log_without_patches_rows_is_an_error_naming_the_query() -> None:
+    lines = data("osquery-results-mixed.log").splitlines(keepends=True)
+    without_patches = b"".join(line for line in lines if b'"hotfix_id"' not in line)
+    with pytest.raises(InventoryReadError, match=r"^o\.log: no patches rows found \(the rows of `select \* from "):
+        parse_bytes(without_patches, "o.log")
+
+
+def test_osquery_identifier_shared_by_two_machines_keeps_them_apart_with_the_os_unknown() -> None:
+    # `--host_identifier=specified` with one `--specified_identifier` everywhere: whose os_version row?
+    raw = data("osquery-results-uuid.log").replace(b"4C4C4544-0051-4410-8036-C2C04F385A32",
+                                                   b"4C4C4544-0033-3010-8033-B7C04F4E4A32")
+    at = datetime(2013, 12, 20, 7, 0, tzinfo=UTC)
+    assert parse_bytes(raw, "o.log") == [
+        host("HV49", "o.log", "osquery", [("KB2919355", date(2014, 4, 9))], collected_at=at),
+        host("HV50", "o.log", "osquery", [("KB2779069", date(2013, 12, 11))], collected_at=at),
+    ]

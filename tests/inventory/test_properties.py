@@ -22,6 +22,8 @@ SEEDS = {
     "wmic-list": "wmic-list.txt",
     "wmic-table": "wmic-table.txt",
     "hotfix-table": "hotfix-table.txt",
+    "hotfix-list": "hotfix-fl.txt",
+    "kb-list": "HV62.txt",
     "systeminfo-csv": "systeminfo-de.csv",
     "hotfix-csv": "hotfix-ps5.csv",
     "systeminfo": "systeminfo-fleet.txt",

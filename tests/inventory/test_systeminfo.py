@@ -117,3 +117,85 @@ def test_csv_row_cut_short_is_an_error() -> None:
     text = data("systeminfo-de.csv")
     with pytest.raises(InventoryReadError, match=r"^de\.csv: line 4 has \d+ fields where the header has 33"):
         parse_bytes(text[: text.rindex(b'","') + 1], "de.csv")
+
+
+WS2008_CMD = "Microsoftr Windows Serverr 2008 Enterprise"  # `Microsoft® Windows Server® 2008` as cmd prints it
+
+
+def test_fleet_joined_from_a_known_and_an_unknown_language_gives_both_hosts() -> None:
+    assert parse_bytes(data("systeminfo-mixed-de-it.txt"), "f.txt") == [
+        host("HV40", "f.txt", "systeminfo", ["KB2779069", "KB2903938"], os="ws2012", caption=WS2012,
+             version="6.2.9200 Nicht zutreffend Build 9200"),
+        host("HV41", "f.txt", "systeminfo", ["KB2919355", "KB2919442", "KB2999226"], os="ws2012r2",
+             caption=WS2012R2, version="6.3.9600 N/D build 9600"),
+    ]
+
+
+def test_fleet_of_three_languages_without_labels_gives_every_host_even_one_listing_only_file_1() -> None:
+    assert parse_bytes(data("systeminfo-mixed-it-pl-ja-utf8.txt"), "f.txt") == [
+        host("HV42", "f.txt", "systeminfo", ["KB2919355", "KB2919442", "KB2999226"], os="ws2012r2",
+             caption=WS2012R2, version="6.3.9600 N/D build 9600"),
+        host("HV43", "f.txt", "systeminfo", ["KB2919355", "KB3000850"], os="ws2012r2",
+             caption="Microsoft Windows Server 2012 R2 Standard", version="6.3.9600 Nie dotyczy Kompilacja 9600"),
+        host("HV44", "f.txt", "systeminfo", [], os="ws2016", caption="Microsoft Windows Server 2016 Datacenter",
+             version="10.0.14393 N/A ビルド 14393"),
+    ]
+
+
+def test_hosts_whose_start_cannot_be_found_are_an_error_not_a_dropped_host() -> None:
+    # HV43's caption made unrecognisable: its output would run on inside HV42's.
+    raw = data("systeminfo-mixed-it-pl-ja-utf8.txt").replace(
+        b"Microsoft Windows Server 2012 R2 Standard", b"Windows Server 2012 R2 Standard")
+    with pytest.raises(InventoryReadError, match=r"^f\.txt: the output of host HV42 holds 2 hotfix lists"):
+        parse_bytes(raw, "f.txt")
+
+
+def test_a_file_that_starts_inside_a_host_output_is_an_error() -> None:
+    raw = data("systeminfo-fleet.txt")
+    cut = raw[raw.index(b"OS Manufacturer:"):]  # the first host's name, caption and version lost
+    with pytest.raises(InventoryReadError, match=r"^f\.txt: the file starts inside a host's output"):
+        parse_bytes(cut, "f.txt")
+
+
+def test_russian_cp866_ws2008_caption_as_cmd_prints_it() -> None:
+    assert parse_bytes(data("systeminfo-ru-cp866-ws2008.txt"), "ru.txt") == [
+        host("HV45", "ru.txt", "systeminfo", ["KB2779069", "KB2905412"], os="ws2008", caption=WS2008_CMD,
+             version="6.0.6002 Service Pack 2 построение 6002"),
+    ]
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("systeminfo-pl-cp852-ws2008.txt", "systeminfo"),
+                                           ("systeminfo-pl-cp852-ws2008.csv", "systeminfo-csv")])
+def test_polish_cp852_ws2008_reads_caption_and_polish_host_name(name: str, fmt: str) -> None:
+    assert parse_bytes(data(name), name) == [
+        host("ŁÓDŹ-HV01", name, fmt, ["KB2919355", "KB3000850"], os="ws2008", caption=WS2008_CMD,
+             version="6.0.6002 Service Pack 2 Kompilacja 6002"),
+    ]
+
+
+def test_cyrillic_host_name_in_cp866_reads_as_cyrillic() -> None:
+    assert parse_bytes(data("systeminfo-ru-cp866-cyrillic-host.txt"), "ru.txt") == [
+        host("СЕРВЕР-ХВ1", "ru.txt", "systeminfo", ["KB2919355", "KB3000850"], os="ws2012r2",
+             caption=WS2012R2, version="6.3.9600 Н/Д построение 9600"),
+    ]
+
+
+def test_english_output_on_a_russian_system_locale_reads_the_cyrillic_host_name() -> None:
+    assert parse_bytes(data("systeminfo-en-ru-locale-cp866.txt"), "en.txt") == [
+        host("СЕРВЕР-ХВ2", "en.txt", "systeminfo", ["KB2919355"], os="ws2012r2", caption=WS2012R2,
+             version="6.3.9600 N/A Build 9600"),
+    ]
+
+
+def test_japanese_cmd_output_decodes_as_cp932_from_its_locale() -> None:
+    assert parse_bytes(data("systeminfo-ja-cp932.txt"), "ja.txt") == [
+        host("HV46", "ja.txt", "systeminfo", ["KB3192137"], os="ws2016",
+             caption="Microsoft Windows Server 2016 Datacenter", version="10.0.14393 N/A ビルド 14393"),
+    ]
+
+
+def test_azure_stack_hci_21h2_is_the_ws2022_family_not_a_client() -> None:
+    assert parse_bytes(data("systeminfo-en-azshci.txt"), "hci.txt") == [
+        host("HV47", "hci.txt", "systeminfo", ["KB5005039", "KB5007205"], os="ws2022",
+             caption="Microsoft Azure Stack HCI", version="10.0.20348 N/A Build 20348"),
+    ]

@@ -105,3 +105,71 @@ def test_host_falls_back_to_the_file_name_when_the_format_has_none() -> None:
 def test_damaged_exports_are_errors_naming_path_and_reason(name: str, reason: str) -> None:
     with pytest.raises(InventoryReadError, match=rf"^{name}: {reason}"):
         parse_bytes(data(name), name)
+
+
+DEC12, DEC13 = date(2013, 12, 12), date(2013, 12, 13)
+HV50 = [("KB2779069", DEC11), ("KB2903938", DEC17)]
+
+
+def test_wmic_csv_of_two_nodes_repeats_the_header_without_making_a_host_of_it() -> None:
+    assert parse_bytes(data("wmic-csv-2nodes.csv"), "w.csv") == [
+        host("HV50", "w.csv", "wmic-csv", HV50),
+        host("HV51", "w.csv", "wmic-csv", [("KB2779069", DEC12), ("KB2908415", DEC13)]),
+    ]
+
+
+def test_wmic_csv_appended_with_a_second_utf16_bom_reads_both_runs() -> None:
+    assert parse_bytes(data("wmic-csv-appended.csv"), "w.csv") == [
+        host("HV50", "w.csv", "wmic-csv", HV50), host("HV52", "w.csv", "wmic-csv", [("KB2905412", DEC12)]),
+    ]
+
+
+def test_wmic_csv_appended_without_the_second_bom_reads_the_same() -> None:
+    raw = data("wmic-csv-appended.csv")
+    second = raw.index(b"\xff\xfe", 2)
+    assert parse_bytes(raw[:second] + raw[second + 2:], "w.csv") == [
+        host("HV50", "w.csv", "wmic-csv", HV50), host("HV52", "w.csv", "wmic-csv", [("KB2905412", DEC12)]),
+    ]
+
+
+def test_wmic_xsl_error_text_says_what_happened_and_what_to_run() -> None:
+    with pytest.raises(InventoryReadError, match=r"^w\.csv: the file holds wmic's error 'Invalid XSL format "
+                       r"\(or\) file name\.' instead of CSV \(wmic found no csv\.xsl for the system's locale\); "
+                       r"run `wmic qfe list full /format:\"%WINDIR%\\System32\\wbem\\en-US\\csv\" > "):
+        parse_bytes(data("wmic-csv-xsl-error.csv"), "w.csv")
+
+
+@pytest.mark.parametrize(("name", "updates"), [
+    ("wmic-get-hotfixid.txt", ["KB2779069", "KB2903938"]),  # `File 1` is no KB
+    ("wmic-get-id-on.txt", [("KB2779069", DEC11), ("KB2903938", DEC17), ("KB2905412", None)]),
+    ("wmic-get-value.txt", [("KB2779069", DEC11), ("KB2908415", DEC13)]),
+])
+def test_wmic_qfe_get_without_a_host_column_takes_the_host_from_the_file_name(
+        name: str, updates: list[tuple[str, date | None]] | list[str]) -> None:
+    fmt = "wmic-list" if name.endswith("value.txt") else "wmic-table"
+    assert parse_bytes(data(name), "/srv/inv/hv70.contoso.local.txt") == [
+        host("HV70", "/srv/inv/hv70.contoso.local.txt", fmt, updates),
+    ]
+
+
+def test_wmic_qfe_get_appended_resets_the_columns_at_each_header() -> None:
+    assert parse_bytes(data("wmic-get-appended.txt"), "fleet.txt") == [
+        host("HV52", "fleet.txt", "wmic-table", HV50),
+        host("HV53-LONGNAME", "fleet.txt", "wmic-table", [("KB2908415", DEC13)]),
+    ]
+
+
+def test_ps7_export_csv_use_culture_quotes_as_needed_semicolons() -> None:
+    assert parse_bytes(data("hotfix-ps7-de-asneeded.csv"), "h.csv") == [host("HV57", "h.csv", "hotfix-csv", HV50)]
+
+
+def test_ps5_export_csv_with_a_tab_delimiter() -> None:
+    assert parse_bytes(data("hotfix-ps5-tab.csv"), "h.csv") == [
+        host("HV55", "h.csv", "hotfix-csv", [("KB2908415", DEC13)]),
+    ]
+
+
+def test_select_object_table_without_a_host_column_takes_the_file_name() -> None:
+    assert parse_bytes(data("hotfix-table-select.txt"), "HV58.txt") == [
+        host("HV58", "HV58.txt", "hotfix-table", [("KB2779069", DEC11), ("KB2883200", None), ("KB2903938", DEC17)]),
+    ]

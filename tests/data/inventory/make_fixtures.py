@@ -263,12 +263,160 @@ def bad_fixtures() -> None:
                              b"   Primary Dns Suffix  . : contoso.local\r\n")
 
 
+PS5_COLUMNS = ["PSComputerName", "InstalledOn", "__GENUS", "__CLASS", "__SUPERCLASS", "__DYNASTY", "__RELPATH",
+               "__PROPERTY_COUNT", "__DERIVATION", "__SERVER", "__NAMESPACE", "__PATH", "Caption", "CSName",
+               "Description", "FixComments", "HotFixID", "InstallDate", "InstalledBy", "Name",
+               "ServicePackInEffect", "Status", "Scope", "Path", "Options", "ClassPath", "Properties",
+               "SystemProperties", "Qualifiers", "Site", "Container"]
+PS5_TYPE = "#TYPE System.Management.ManagementObject#root\\cimv2\\Win32_QuickFixEngineering"
+
+
+def ps5_hotfix(host: str, kb: str, installed_on: str, description: str = "Update") -> dict[str, str]:
+    """Every property PowerShell 5 exports of one Get-HotFix object (Export-Csv, Format-List *)."""
+    relpath = f'Win32_QuickFixEngineering.HotFixID="{kb}",ServicePackInEffect=""'
+    path = f"\\\\{host}\\root\\cimv2:{relpath}"
+    caption = f"http://support.microsoft.com/?kbid={kb[2:]}" if kb.startswith("KB") else ""
+    return {"PSComputerName": host, "InstalledOn": installed_on, "__GENUS": "2",
+            "__CLASS": "Win32_QuickFixEngineering", "__SUPERCLASS": "CIM_LogicalElement",
+            "__DYNASTY": "CIM_ManagedSystemElement", "__RELPATH": relpath, "__PROPERTY_COUNT": "11",
+            "__DERIVATION": "System.String[]", "__SERVER": host, "__NAMESPACE": "root\\cimv2", "__PATH": path,
+            "Caption": caption, "CSName": host, "Description": description, "FixComments": "", "HotFixID": kb,
+            "InstallDate": "", "InstalledBy": "NT AUTHORITY\\SYSTEM" if installed_on else "", "Name": "",
+            "ServicePackInEffect": "", "Status": "", "Scope": "System.Management.ManagementScope", "Path": path,
+            "Options": "System.Management.ObjectGetOptions",
+            "ClassPath": f"\\\\{host}\\root\\cimv2:Win32_QuickFixEngineering",
+            "Properties": "System.Management.PropertyDataCollection",
+            "SystemProperties": "System.Management.PropertyDataCollection",
+            "Qualifiers": "System.Management.QualifierDataCollection", "Site": "", "Container": ""}
+
+
+def export_csv(rows: list[dict[str, str]], columns: list[str], *, delimiter: str = ",", quote_all: bool = True,
+               type_line: str | None = PS5_TYPE) -> str:
+    """Export-Csv: an optional #TYPE line, the header, one row per object (PS5 quotes every field; PS7
+    `-UseQuotes AsNeeded` only those that need it)."""
+    buffer = io.StringIO()
+    if type_line:
+        buffer.write(type_line + "\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n",
+                        quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+    writer.writerow(columns)
+    writer.writerows([row.get(column, "") for column in columns] for row in rows)
+    return buffer.getvalue()
+
+
+def format_list(rows: list[dict[str, str]], names: list[str], width: int = 120) -> str:
+    """Format-List redirected with `>`: two blank lines, then per object its `Name : value` lines (names
+    padded to one width, values wrapped at the console width, indented to the value column), blank-separated;
+    three blank lines at the end."""
+    pad = max(map(len, names)) + 1
+    out = [""]
+    for row in rows:
+        out.append("")
+        for name in names:
+            text = f"{name:<{pad}}: {row[name]}"
+            out.append(text[:width - 1])
+            rest = text[width - 1:]
+            while rest:
+                out.append(" " * (pad + 2) + rest[:width - pad - 3])
+                rest = rest[width - pad - 3:]
+    return "\r\n".join([*out, "", "", "", ""])
+
+
+def wmic16(text: str) -> bytes:
+    """What `wmic ... > file` writes: UTF-16LE with a BOM, every line ending in CR CR LF."""
+    return utf16(text.replace("\n", "\r\r\n"))
+
+
+def wmic_csv(node: str, rows: list[list[str]]) -> str:
+    """`/format:csv` of one node: a blank line, the Node header, one `node,...` line per hotfix."""
+    return "\n" + ",".join(["Node", *QFE]) + "\n" + "".join(",".join([node, *row]) + "\n" for row in rows)
+
+
+def export_fixtures() -> None:
+    """Joined files, more Export-Csv variants, `wmic qfe get`, Format-List and bare KB lists."""
+    hv50 = [qfe("HV50", "KB2779069", "12/11/2013"), qfe("HV50", "KB2903938", "12/17/2013", "Update")]
+    hv51 = [qfe("HV51", "KB2779069", "12/12/2013"), qfe("HV51", "File 1", ""),
+            qfe("HV51", "KB2908415", "12/13/2013", "Update")]
+    # wmic /node:HV50,HV51 qfe list full /format:csv: csv.xsl starts every node with a blank line + header.
+    write("wmic-csv-2nodes.csv", wmic16(wmic_csv("HV50", hv50) + wmic_csv("HV51", hv51) + "\n"))
+    # wmic ... > all.csv, then wmic /node:HV52 ... >> all.csv: the second run writes its own BOM too.
+    hv52 = [qfe("HV52", "KB2905412", "12/12/2013", "Update")]
+    write("wmic-csv-appended.csv", wmic16(wmic_csv("HV50", hv50)) + wmic16(wmic_csv("HV52", hv52)))
+    write("wmic-csv-xsl-error.csv", wmic16("Invalid XSL format (or) file name.\n"))
+    # wmic qfe get ...: any property subset, printed in wmic's own (alphabetical) order.
+    write("wmic-get-hotfixid.txt", wmic16("\n".join(table([["HotFixID"], ["KB2779069"], ["File 1"],
+                                                            ["KB2903938"]])) + "\n\n"))
+    write("wmic-get-id-on.txt", wmic16("\n".join(table([["HotFixID", "InstalledOn"], ["KB2779069", "12/11/2013"],
+                                                         ["KB2905412", ""], ["KB2903938", "12/17/2013"]])) + "\n\n"))
+    # wmic qfe get csname,hotfixid,installedon > fleet.txt, then the same with /node:hv53-long.contoso.local >>:
+    # a second BOM, the header again, other column widths.
+    first = table([["CSName", "HotFixID", "InstalledOn"], ["HV52", "KB2779069", "12/11/2013"],
+                   ["HV52", "KB2903938", "12/17/2013"]])
+    second = table([["CSName", "HotFixID", "InstalledOn"], ["HV53-LONGNAME", "KB2908415", "12/13/2013"]])
+    write("wmic-get-appended.txt", wmic16("\n".join(first) + "\n\n") + wmic16("\n".join(second) + "\n\n"))
+    # wmic qfe get HotFixID,InstalledOn /value: two blank lines before every instance.
+    values = "".join(f"\n\nHotFixID={kb}\nInstalledOn={on}\n" for kb, on in (("KB2779069", "12/11/2013"),
+                                                                              ("KB2908415", "12/13/2013")))
+    write("wmic-get-value.txt", wmic16(values + "\n\n"))
+
+    us = "{}/{}/2013 12:00:00 AM".format
+    hv54 = [ps5_hotfix("HV54", "KB2779069", us(12, 11)), ps5_hotfix("HV54", "KB2903938", us(12, 17))]
+    hv55 = [ps5_hotfix("HV55", "KB2908415", us(12, 13), "Hotfix")]
+    # Get-Content HV54.csv, HV55.csv | Set-Content all.csv (PS5 Export-Csv files: ASCII, each with #TYPE).
+    write("hotfix-ps5-joined.csv", (export_csv(hv54, PS5_COLUMNS) + export_csv(hv55, PS5_COLUMNS)).encode("ascii"))
+    write("hotfix-ps5-joined-notype.csv", (export_csv(hv54, PS5_COLUMNS, type_line=None)
+                                           + export_csv(hv55, PS5_COLUMNS, type_line=None)).encode("ascii"))
+    # ... joined with an Invoke-Command export, which has two more columns and another type name.
+    remote = [dict(ps5_hotfix("HV56", "KB2905412", us(12, 12)), PSComputerName="hv56.contoso.local",
+                   PSShowComputerName="True", RunspaceId="5a3e1f5e-3c1b-4a8e-9f1e-1a2b3c4d5e6f")]
+    deserialized = "#TYPE Deserialized.System.Management.ManagementObject#root\\cimv2\\Win32_QuickFixEngineering"
+    write("hotfix-ps5-joined-invoke.csv", (export_csv(hv54, PS5_COLUMNS) + export_csv(
+        remote, [*PS5_COLUMNS, "PSShowComputerName", "RunspaceId"], type_line=deserialized)).encode("ascii"))
+    write("hotfix-ps5-tab.csv", export_csv(hv55, PS5_COLUMNS, delimiter="\t").encode("ascii"))
+    # PS7: Get-HotFix | Select-Object CSName,Description,HotFixID,InstalledBy,InstalledOn |
+    #      Export-Csv -UseCulture -UseQuotes AsNeeded (de-DE: `;`, dd.MM.yyyy), UTF-8 without BOM.
+    de = [{"CSName": "HV57", "Description": description, "HotFixID": kb, "InstalledBy": "NT-AUTORITÄT\\SYSTEM",
+           "InstalledOn": on} for description, kb, on in (("Update", "KB2779069", "11.12.2013 00:00:00"),
+                                                          ("Security Update", "KB2903938", "17.12.2013 00:00:00"))]
+    write("hotfix-ps7-de-asneeded.csv", export_csv(de, ["CSName", "Description", "HotFixID", "InstalledBy",
+                                                        "InstalledOn"], delimiter=";", quote_all=False,
+                                                   type_line=None).encode("utf-8"))
+    # Get-HotFix | Select-Object HotFixID, InstalledOn > HV58.txt (PS5 table: UTF-16LE, no host column).
+    rows = [["HotFixID", "InstalledOn"], ["KB2779069", us(12, 11)], ["KB2883200", ""], ["KB2903938", us(12, 17)]]
+    write("hotfix-table-select.txt", utf16("\r\n" + "\r\n".join(table(rows, underline=True, pad=1))
+                                           + "\r\n\r\n\r\n"))
+    # Get-HotFix -ComputerName HV59,HV60 | Format-List > fleet.txt (PS5: UTF-16LE).
+    fl = [{"Source": host, "Description": "Update", "HotFixID": kb, "InstalledBy": "NT AUTHORITY\\SYSTEM",
+           "InstalledOn": on} for host, kb, on in (("HV59", "KB2779069", us(12, 11)), ("HV59", "KB2905412", ""),
+                                                   ("HV60", "KB2903938", us(12, 17)))]
+    write("hotfix-fl.txt", utf16(format_list(fl, ["Source", "Description", "HotFixID", "InstalledBy",
+                                                  "InstalledOn"])))
+    # Get-HotFix | Format-List * > HV61.txt in an 80-column console: long values wrap.
+    star = [dict(ps5_hotfix("hv61.contoso.local", kb, on), Properties="{Caption, CSName, Description, "
+                 "FixComments...}") for kb, on in (("KB2779069", us(12, 11)), ("KB2908415", us(12, 13)))]
+    write("hotfix-flstar.txt", utf16(format_list(star, PS5_COLUMNS, width=80)))
+    # (Get-HotFix).HotFixID > HV62.txt: PS5 UTF-16LE; `File 1` is an update without a KB.
+    write("HV62.txt", utf16("KB2779069\r\nFile 1\r\nKB2903938\r\nKB2908415\r\n"))
+    # systeminfo /fo csv > HV63.csv and > HV64.csv in PowerShell 5 (UTF-16LE), then copy /b HV63.csv+HV64.csv.
+    hv63 = english("HV63", "Microsoft Windows Server 2012 R2 Datacenter", "6.3.9600 N/A Build 9600",
+                   ["KB2779069", "KB2905412"])
+    hv64 = english("HV64", "Microsoft Windows Server 2012 R2 Datacenter", "6.3.9600 N/A Build 9600",
+                   ["KB2903938"])
+    write("systeminfo-en-copyb.csv", utf16(csv_rows([hv63])) + utf16(csv_rows([hv64])))
+    # systeminfo /fo csv | ConvertFrom-Csv | Export-Csv fleet.csv (PS5: a #TYPE line, ASCII).
+    parsed = [dict(csv.DictReader(io.StringIO(csv_rows([host]))).__next__()) for host in (hv63, hv64)]
+    write("systeminfo-convertfrom.csv", export_csv(parsed, list(parsed[0]),
+                                                   type_line="#TYPE System.Management.Automation.PSCustomObject"
+                                                   ).encode("ascii"))
+
+
 def main() -> None:
     systeminfo_fixtures()
     wmic_fixtures()
     powershell_fixtures()
     json_fixtures()
     bad_fixtures()
+    export_fixtures()
 
 
 if __name__ == "__main__":
