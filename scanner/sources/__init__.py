@@ -4,6 +4,7 @@ except SourceError. One module per family; a new family is one module and one li
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from scanner.errors import SourceError
 from scanner.sources.blog import BlogParser
@@ -16,9 +17,14 @@ log = logging.getLogger(__name__)
 
 _SNIFF = 1 << 20  # bytes looked at to tell an XML list from a page (a list may open with a long comment)
 
-# Tables first (a KB page that carries a recommended-updates table is a list), then posts, then articles.
-PARSERS: tuple[PageParser, ...] = (WikiTableParser(), BlogParser(), KbArticleParser())
+# Tables first (a KB page that carries a recommended-updates table is a list: KB 2784261, 2920151), then
+# posts, then articles. Before them all, a KB article about a package (an update rollup): its table lists
+# what the rollup includes, not updates to recommend (KB 2919394).
+_ARTICLES = KbArticleParser()
+PARSERS: tuple[PageParser, ...] = (WikiTableParser(), BlogParser(), _ARTICLES)
 FAMILIES = ("get-windowshotfixes-xml", *(p.name for p in PARSERS))
+_DETECTORS: tuple[tuple[PageParser, Callable[[Page], bool]], ...] = (
+    (_ARTICLES, _ARTICLES.describes_package), *((p, p.detect) for p in PARSERS))
 
 __all__ = ["FAMILIES", "ParsedPage", "SourceHints", "parse_page"]
 
@@ -30,11 +36,14 @@ def _charset(content_type: str | None) -> str | None:
 
 
 def _head(body: bytes) -> str:
-    """The start of the document as text, for sniffing: UTF-16 with a BOM (PowerShell's Out-File) or
-    anything ASCII-compatible."""
+    """The start of the document as text, for sniffing: UTF-16 with a BOM (PowerShell's Out-File), UTF-16
+    without one (its `<` next to a NUL, as XML's own encoding detection reads it), or anything
+    ASCII-compatible."""
     head = body[:_SNIFF]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return head[: len(head) // 2 * 2].decode("utf-16", "replace")
+    if head[:2] in (b"<\0", b"\0<"):  # UTF-16 without a BOM
+        return head[: len(head) // 2 * 2].decode("utf-16-le" if head[1:2] == b"\0" else "utf-16-be", "replace")
     return head.decode("utf-8", "replace")
 
 
@@ -44,9 +53,9 @@ def parse_page(body: bytes, content_type: str | None, url: str, hints: SourceHin
         parsed = parse_xml_list(body, url, hints)
         return ParsedPage(FAMILIES[0], parsed.entries, parsed.includes)
     page = Page(url, body, _charset(content_type))
-    for parser in PARSERS:
+    for parser, detect in _DETECTORS:
         try:
-            if parser.detect(page):
+            if detect(page):
                 return parser.parse(page, hints)
         except RecursionError as e:
             raise SourceError(f"{url}: the page is nested too deeply to parse ({parser.name})") from e

@@ -9,6 +9,7 @@ from datetime import date
 from scanner.models import CatalogueEntry, Kind
 from scanner.sources.interface import SourceHints
 from scanner.sources.text import clean, kind_from_title, products_in, roles_in, sort_kbs
+from scanner.sources.words import title_month
 
 
 def make_entry(kb: str, title: str, hints: SourceHints, *, context: str = "", released: date | None = None,
@@ -34,6 +35,19 @@ def make_entry(kb: str, title: str, hints: SourceHints, *, context: str = "", re
         standalone=standalone or not included_in, download=tuple(dict.fromkeys(download)),
         sources=(hints.name,), provenance=provenance, notes=notes,
     )
+
+
+_DEFERRABLE = (Kind.UPDATE_ROLLUP, Kind.CUMULATIVE_UPDATE)
+
+
+def is_release_date(kind: Kind, title: str, day: date) -> bool:
+    """Whether a date a list or an article gives without calling it a release date (a list's "Date
+    added", an XML list's leading date, an article's review date) is the release date anyway: only for
+    an update rollup or cumulative update whose title names that month ("update rollup: December 2013"
+    listed 2013-12-10; the month in any language words.py knows). The real lists also carry
+    "cumulative update: December 2012" listed 2012-11-20 and rollups without a month; a wrong release
+    date would end a deferral window at the wrong time."""
+    return kind in _DEFERRABLE and title_month(title) == (day.year, day.month)
 
 
 _ARCHIVED = re.compile(r"^(?:https?://web\.archive\.org)?/web/\d+[a-z_]*/(https?://.+)$", re.IGNORECASE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import warnings
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ class Page:
     big update list never pays for a BeautifulSoup tree; neither leaves the parsers package."""
 
     def __init__(self, url: str, body: bytes, charset: str | None = None) -> None:
-        self.url, self.body, self.charset = url, body, charset
+        self.url, self.body, self.charset = url, body, browser_charset(body, charset)
 
     @cached_property
     def tree(self) -> Any:
@@ -49,6 +50,27 @@ class Page:
                 return BeautifulSoup(self.body, "lxml", from_encoding=self.charset)
             except (ValueError, LookupError):  # a charset (declared or guessed) lxml refuses, e.g. with a NUL
                 return BeautifulSoup(self.body.decode(_codec(self.charset), "replace"), "lxml")
+
+
+# WHATWG Encoding Standard: browsers read every one of these labels as windows-1252, and pages that say
+# ISO-8859-1 or us-ascii do carry its quotes and dashes (0x93, 0x96), which a literal reading turns into
+# control characters (ISO-8859-1) or nothing at all (libxml2 on us-ascii).
+_WINDOWS_1252 = frozenset({"ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819", "iso-8859-1",
+                           "iso-ir-100", "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1", "latin1",
+                           "us-ascii", "windows-1252", "x-cp1252"})
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([\w:.-]+)", re.IGNORECASE)
+
+
+def browser_charset(body: bytes, declared: str | None) -> str | None:
+    """The charset to decode with, as a browser picks it: a BOM wins (None lets lxml read it), then the
+    HTTP header's label, then a `<meta>` in the first 1024 bytes; the ISO-8859-1 family means windows-1252."""
+    if body.startswith(_BOMS):
+        return None
+    if declared is None and (meta := _META_CHARSET.search(body[:1024])):
+        label = meta.group(1).decode("ascii", "replace").lower()
+        return "windows-1252" if label in _WINDOWS_1252 else None  # other labels: as lxml reads the meta
+    return "windows-1252" if declared and declared.strip().lower() in _WINDOWS_1252 else declared
 
 
 def _codec(charset: str | None) -> str:

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from scanner.models import Kind, kb_sort_key, try_kb_id
 from scanner.printable import ACTING
 
-_KB_TEXT = re.compile(r"\bKB\s?(\d{6,7})\b", re.IGNORECASE)
+_KB_TEXT = re.compile(r"\bKB[\s-]?([0-9]{6,7})\b", re.IGNORECASE)  # ASCII digits: an id is written KB + 0-9
+# Every form support links have had: /kb/2883200, /kb/KB2883200, /help/2883200, ?kbid=, kb.aspx?id=,
+# support(2).microsoft.com/?id= and default.aspx?id=, scid=kb;en-us;2883200 (also %3b-escaped), and
+# /topic/ slugs that carry the id (`.../topic/july-14-2020-kb4565351-...`).
 _KB_LINK = re.compile(
-    r"(?:/kb/|[?&]kbid=|/help/|/kb\.aspx\?id=|/en-us/kb/|/default\.aspx\?scid=kb;[a-z-]+;)(\d{6,7})\b", re.IGNORECASE)
-_BARE_NUMBER = re.compile(r"^\s*(?:KB\s?)?(\d{6,7})\s*$", re.IGNORECASE)
+    r"(?:/kb/(?:kb)?|[?&]kbid=|/help/(?:kb)?|/kb\.aspx\?id=|support\d?\.microsoft\.com/(?:[a-z]{2}-[a-z]{2}/)?"
+    r"(?:default\.aspx)?\?(?:[^#]*?&)?id=|[?&]scid=kb(?:;|%3b)[a-z-]+(?:;|%3b)|/topic/[^?#]*?\bkb-?)([0-9]{6,7})\b",
+    re.IGNORECASE)
+# The number a KB cell starts with; what follows it is a note ("2919355 (x64)", "2919394*", "KB-2934016").
+_BARE_NUMBER = re.compile(r"^[\s(\[]*(?:KB[\s:#-]{0,2})?([0-9]{6,7})(?![0-9])", re.IGNORECASE)
 
 # Product names as pages write them, most specific first (2012 R2 before 2012).
 _PRODUCT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -52,11 +59,12 @@ _INCLUDED_IN = re.compile(r"\b(?:(?:is|are|was|were)\s+(?:also\s+)?)?(?:included
                           + r"\(?(?:KB\s?)?(\d{6,7})\b", re.IGNORECASE)
 # "To apply this hotfix, you must first install update 2919355": a prerequisite, not the package of the fix.
 _PREREQUISITE = re.compile(r"\b(?:must|first|prerequisites?|before|requires?|required|need(?:s|ed)?|have\s+to|"
-                           r"apply\s+this|in\s+order\s+to\s+(?:apply|install)|should\s+(?:already|also))\b",
-                           re.IGNORECASE)
+                           r"apply\s+this|in\s+order\s+to\s+(?:apply|install)|should\s+(?:already|also))\b"
+                           # a cause, not a remedy: "This issue occurs after you install update rollup 2903938"
+                           r"|\b(?:occurs?|occurred|happens?|after|when|if|once|since)\b", re.IGNORECASE)
 _FIRST = re.compile(r"\b(?:first|before|beforehand|prior)\b", re.IGNORECASE)  # "install KB2919355 first"
 _NEGATED = re.compile(r"\b(?:not|never|no\s+longer)\s+(?:be\s+)?$|n't\s+$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?;:]\s|\n")
+_SENTENCE_END = re.compile(r"[.!?;]\s|\n")  # not ':': "Prerequisite: install update 2919355" is one sentence
 _INCLUDES = re.compile(r"\binclude[sd]?\b(?:\s+also)?(?:\s+the\s+following(?:\s+(?:updates?|hotfix(?:es)?|fix(?:es)?))?"
                        r")?\s*:?\s*" + _KB_LIST, re.IGNORECASE)
 _REPLACES = re.compile(r"\b(?:replace[sd]?|supersede[sd]?)\b(?:\s+(?:the\s+)?(?:previously\s+released\s+|following\s+)?"
@@ -72,7 +80,10 @@ def kb_ids_in_text(text: str) -> list[str]:
 
 
 def kb_from_cell(text: str) -> str | None:
-    """A table cell holding a KB number: `2883200`, `KB2883200`, `KB 2883200`."""
+    """The KB a table cell names: the number it starts with (`2883200`, `KB 2883200`, `2883200 (x64)`,
+    `2919394*`; full-width digits and soft hyphens as a reader sees them), else its first `KB` mention.
+    A note after the number ("2919355 (install KB2919442 first)") never wins over it."""
+    text = unicodedata.normalize("NFKC", text.replace("\u00ad", ""))
     match = _BARE_NUMBER.match(text)
     if match:
         return try_kb_id(match.group(1))
@@ -81,7 +92,7 @@ def kb_from_cell(text: str) -> str | None:
 
 
 def kb_from_link(href: str) -> str | None:
-    """`/kb/2883200`, `?kbid=2883200`, `/help/2883200`, `support.microsoft.com/en-us/kb/2883200`."""
+    """`/kb/2883200`, `?kbid=2883200`, `/help/2883200`, `support.microsoft.com/?id=2883200`, ... (see _KB_LINK)."""
     match = _KB_LINK.search(href)
     return f"KB{match.group(1)}" if match else None
 
@@ -97,8 +108,17 @@ def roles_in(text: str) -> tuple[str, ...]:
     return tuple(role for pattern, role in _ROLE_PATTERNS if pattern.search(text))
 
 
+_INSTALLED_CLAUSE = re.compile(r"\b(?:after|when|if|once|before)\s+(?:you\s+)?(?:install|apply)(?:ing)?\b.*$|"
+                               r"\b(?:after|when)\s+(?:installing|applying)\b.*$", re.IGNORECASE)
+
+
 def kind_from_title(title: str, default: Kind = Kind.HOTFIX) -> Kind:
+    """The kind a title says: "... update rollup: December 2013" is a rollup; "Cluster fails after you
+    install update rollup 2903938" is a hotfix for a rollup's side effect (the clause is not read)."""
     lowered = title.lower()
+    if "install" in lowered or "apply" in lowered or "applying" in lowered:  # the regex only where it can match
+        title = _INSTALLED_CLAUSE.sub("", title)
+        lowered = title.lower()
     if not any(word in lowered for word in ("update", "service pack", "hotfix", "ms")):
         return default
     for pattern, kind in _KINDS:

@@ -1,150 +1,288 @@
-"""Update-list tables (TechNet wiki Hyper-V update lists, KB 2784261 / 2920151 cluster lists).
+"""Update-list tables (TechNet wiki Hyper-V update lists, KB 2784261 / 2920151 cluster lists, their
+learn.microsoft.com and translated copies): one entry per KB row of every table that recommends updates.
 
-Works on the lxml tree, not BeautifulSoup: a 2 MB list builds in 0.05 s with lxml against 1.4 s with bs4."""
+Works on the lxml tree, not BeautifulSoup: a 2 MB list builds in 0.05 s with lxml against 1.4 s with bs4.
+Table structure (spans, header row, headings) is in tables.py, the words of every language in words.py.
+A "Date added" / "Last updated" column says when the row changed, not when the KB was released: a
+release column (or a bare "Date") sets `released`; the others go to the notes (`listed 2013-12-12`),
+unless build.is_release_date says the added date of a rollup named for that month is its release.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
-from lxml import etree
-
 from scanner.dates import parse_date
-from scanner.models import CatalogueEntry
-from scanner.sources.build import downloads, make_entry
+from scanner.models import CatalogueEntry, try_kb_id
+from scanner.sources.build import downloads, is_release_date, make_entry
 from scanner.sources.interface import Page, PageParser, ParsedPage, SourceHints
+from scanner.sources.tables import cell_text, headings, is_note_row, may_span, prepare, split_header
 from scanner.sources.text import (
     clean,
     included_in_from_text,
     includes_from_text,
     kb_from_cell,
     kb_from_link,
+    kb_ids_in_text,
+    kind_from_title,
+    products_in,
     replaces_from_text,
+    sort_kbs,
+)
+from scanner.sources.words import (
+    SKIPPED_SECTION,
+    day_first,
+    iso_date,
+    local_included_in,
+    local_includes,
+    local_kind,
+    local_replaces,
 )
 
 log = logging.getLogger(__name__)
 
-# Column meaning from header words; the first rule that matches a header cell names its column.
-_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("wu", ("windows update",)),
-    ("why", ("why", "recommend", "reason")),
-    ("fix_for", ("fix for", "applies to", "product", "operating system")),
-    ("date", ("date", "released", "release", "added", "published")),
-    ("kb", ("kb", "article", "knowledge base", "knowledgebase", "hotfix id", "update id")),
-    ("title", ("title", "description", "summary", "issue", "symptom", "name", "hotfix", "update")),
-    ("component", ("component", "area", "feature", "role")),
-)
+# One KB id in a KB cell: a footnote mark (*, dagger) is no digit, an architecture is part of the id.
+_ID = (r"(?:KB[\s:#-]{0,2})?[0-9]{6,7}(?![0-9])[*\u2020\u2021]*"
+       r"(?:\s*\((?:x64|x86|amd64|ia64|arm|arm64|32-bit|64-bit)\))?")
+_KB_LIST_CELL = re.compile(rf"\s*{_ID}(?:\s*(?:[,;/&+]|\band\b)?\s*{_ID})+", re.IGNORECASE)  # "KB1, KB2 and KB3"
+_LEADING_ID = re.compile(rf"^[\s(\[]*{_ID}[\s)\]]*", re.IGNORECASE)
+_TITLE_ID = re.compile(r"\((?:KB\s?)?([0-9]{6,7})\)|^\s*KB[\s-]?([0-9]{6,7})\b", re.IGNORECASE)
+_NUMBER = re.compile(r"(?<![0-9])[0-9]{6,7}(?![0-9])")
+_URL_LANGUAGE = re.compile(r"/([a-z]{2}-[a-z]{2})/", re.IGNORECASE)
+_DATE_NOTES = (("added", "listed"), ("updated", "updated"))
+_NOTE = re.compile(r"\s*(?:notes?|hinweis|remarque|nota|注)\b", re.IGNORECASE)
 
 
-def _meaning(header: str) -> str | None:
-    text = clean(header).lower()
-    for meaning, words in _COLUMNS:
-        if any(word in text for word in words):
-            return meaning
-    return None
+@dataclass
+class _Reading:
+    """One page being read: how it writes dates, the cells with footnote marks, and what it gave so far."""
 
+    day_first: bool = False
+    marked: frozenset[Any] = frozenset()  # cells with a <sup> (a footnote mark is not part of a KB number)
+    entries: dict[str, CatalogueEntry] = field(default_factory=dict)
+    includes: list[tuple[str, str]] = field(default_factory=list)  # (package, member)
+    replaced: list[tuple[str, str]] = field(default_factory=list)  # (replacement, superseded)
+    dates: dict[str, date | None] = field(default_factory=dict)  # a list repeats its dates: each is read once
 
-def _cells(row: Any) -> list[Any]:
-    return [child for child in row if child.tag == "td" or child.tag == "th"]
-
-
-def _rows(table: Any) -> list[Any]:
-    """The table's own rows, not those of tables nested in its cells."""
-    return list(table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"))
-
-
-def _links(cell: Any) -> list[Any]:
-    return list(cell.iter("a"))
-
-
-def _cell_text(cell: Any) -> str:
-    # lxml's text serialiser is four times faster than joining itertext() and leaves comments out
-    return clean(etree.tostring(cell, method="text", encoding="unicode", with_tail=False))
-
-
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _separate_lines(tree: Any) -> None:
-    """`Windows Server 2012<br>Windows 8` reads as two words, not `2012Windows`: a space after every line
-    break and block inside the page (done once, before any cell is read)."""
-    for element in tree.iter("br", "p", "div", "li"):
-        try:
-            element.tail = " " + (element.tail or "")
-        except ValueError:  # the HTML parser kept a control character lxml will not set back
-            element.tail = " " + _NOT_XML.sub("", element.tail or "")
-
-
-def _header(rows: list[Any]) -> tuple[int, dict[str, int]] | None:
-    """Index of the header row and column -> meaning; the header must name a KB column."""
-    for index, row in enumerate(rows[:3]):
-        cells = _cells(row)
-        is_header = bool(row.xpath("./th")) or all(c.xpath(".//strong | .//b") for c in cells if _cell_text(c))
-        if not is_header or len(cells) < 2:
-            continue
-        columns: dict[str, int] = {}
-        for position, cell in enumerate(cells):
-            meaning = _meaning(_cell_text(cell))
-            if meaning and meaning not in columns:
-                columns[meaning] = position
-        if "kb" in columns:
-            return index, columns
-    return None
-
-
-def _text(cells: list[Any], columns: dict[str, int], meaning: str) -> str:
-    position = columns.get(meaning)
-    return _cell_text(cells[position]) if position is not None and position < len(cells) else ""
-
-
-def _row_entry(cells: list[Any], columns: dict[str, int], hints: SourceHints) -> CatalogueEntry | None:
-    kb_cell = cells[columns["kb"]] if columns["kb"] < len(cells) else None
-    kb = kb_from_cell(_cell_text(kb_cell)) if kb_cell is not None else None
-    links = [a.get("href", "") for a in cells[0].getparent().iter("a")] if cells else []
-    if kb is None and kb_cell is not None:
-        kb = next((k for a in _links(kb_cell) if (k := kb_from_link(a.get("href", "")))), None)
-    if kb is None:
-        return None
-    title = _text(cells, columns, "title")
-    if not title:
-        title = next((_cell_text(a) for c in cells for a in _links(c)
-                      if _cell_text(a) and not kb_from_cell(_cell_text(a))), "")
-    why = _text(cells, columns, "why")
-    fix_for = _text(cells, columns, "fix_for")
-    notes = "; ".join(part for part in (_text(cells, columns, "component"), why) if part)
-    included = included_in_from_text(why) if why else ()
-    return make_entry(
-        kb, title or kb, hints, context=fix_for, released=parse_date(_text(cells, columns, "date")),
-        supersedes=replaces_from_text(why) if why else (), included_in=included, standalone=not included,
-        download=downloads(links), notes=notes,
-    )
+    def read_date(self, text: str) -> date | None:
+        if text not in self.dates:
+            self.dates[text] = _date(text, self.day_first)
+        return self.dates[text]
 
 
 class WikiTableParser(PageParser):
     name = "update-list"
 
     def detect(self, page: Page) -> bool:
-        return page.tree is not None and any(_header(_rows(t)) for t in page.tree.iter("table"))
+        """A table whose header names a KB column and that recommends updates (not "See also" or
+        "Superseded"); under a weak header ("Update", "Hotfix") at least one row must hold a KB."""
+        if page.tree is None:
+            return False
+        reading = _Reading(marked=prepare(page.tree))
+        for table in page.tree.iter("table"):
+            found = split_header(table)
+            if found is None or _skipped(headings(table)):
+                continue
+            columns, data, strong = found
+            if strong or any(_row_kbs(cells, columns, reading)[0] for _row, cells in data if not is_note_row(cells)):
+                return True
+        return False
 
     def parse(self, page: Page, hints: SourceHints) -> ParsedPage:
-        entries: dict[str, CatalogueEntry] = {}
-        includes: list[tuple[str, str]] = []
-        _separate_lines(page.tree)
+        found = _Reading(day_first(_language(page)), prepare(page.tree))
+        spans = may_span(page.body)
         for table in page.tree.iter("table"):
-            rows = _rows(table)
-            found = _header(rows)
-            if found is None:
+            split = split_header(table, spans)
+            if split is None:
                 continue  # navigation, layout or footnote tables
-            start, columns = found
-            for row in rows[start + 1:]:
-                cells = _cells(row)
-                if len(cells) < 2:
-                    continue  # note rows: one cell spanning the table (colspan)
-                entry = _row_entry(cells, columns, hints)
-                if entry is not None and entry.kb not in entries:
-                    entries[entry.kb] = entry
-                    includes += [(entry.kb, member) for member in includes_from_text(entry.notes)
-                                 if member != entry.kb]
+            columns, data, _strong = split
+            context = headings(table)
+            table_skipped = skipped = _skipped(context)
+            if skipped and "superseded_by" not in columns:
+                continue  # "See also", "Related articles", a rollup's own list of fixes
+            table_scope = scope = hints if hints.products else replace(hints, products=_section_products(context))
+            for row, cells in data:
+                if not is_note_row(cells):
+                    _read_row(row, cells, columns, scope, skipped, found)
+                elif (subheading := _subheading(cells)) is not None:  # a part of the table starts
+                    skipped = table_skipped or bool(SKIPPED_SECTION.search(subheading))
+                    products = () if hints.products else products_in(subheading)
+                    scope = replace(table_scope, products=products) if products else table_scope
+        entries = _apply_replacements(found)
         log.debug("%s: %d entries from update-list tables", page.url, len(entries))
-        return ParsedPage(self.name, tuple(entries.values()), tuple(dict.fromkeys(includes)))
+        return ParsedPage(self.name, tuple(entries.values()), tuple(dict.fromkeys(found.includes)))
+
+
+_UNREAD = frozenset({"kb", "wu", "download"})  # the KB cell is read on its own; the others say nothing we keep
+_RELATION_COLUMNS = frozenset({"why", "notes", "supersedes", "includes"})
+
+
+def _read_row(row: Any, cells: list[Any], columns: dict[str, int], hints: SourceHints, skipped: bool,
+              found: _Reading) -> None:
+    kbs, kb_note = _row_kbs(cells, columns, found)
+    if not kbs:
+        return
+    width = len(cells)
+    text = {meaning: cell_text(cells[position]) for meaning, position in columns.items()
+            if position < width and meaning not in _UNREAD}
+    if "superseded_by" in text and (replacements := _ids(text["superseded_by"])):
+        # "Superseded by KB2878635": the replacement is what to install, this row is not
+        found.replaced += [(new, old) for new in replacements for old in kbs if new != old]
+        return
+    if skipped:
+        return
+    title = text.get("title") or _link_title(cells)
+    if kb_note and columns.get("title", width) < width and cells[columns["title"]] is cells[columns["kb"]]:
+        title, kb_note = kb_note, ""  # one cell spans both columns: "2919394 Windows RT 8.1 ... rollup"
+    supersedes: tuple[str, ...] = ()
+    included_in: tuple[str, ...] = ()
+    includes: tuple[str, ...] = ()
+    if kb_note or not _RELATION_COLUMNS.isdisjoint(text):
+        supersedes, included_in, includes = _relations(text, kb_note)
+    kind = local_kind(title) or kind_from_title(title)
+    if stated := text.get("kind"):
+        kind = local_kind(stated) or kind_from_title(stated, kind)
+    released = found.read_date(text["released"]) if "released" in text else None
+    notes = []
+    for meaning, word in _DATE_NOTES:
+        if meaning in text and (day := found.read_date(text[meaning])):
+            if released is None and meaning == "added" and is_release_date(kind, title, day):
+                released = day  # "update rollup: December 2013" added 12/10/2013: the list's rule
+            else:
+                notes.append(f"{word} {day.isoformat()}")
+    for meaning in ("component", "why", "notes"):
+        if part := text.get(meaning):
+            notes.append(part)
+    if kb_note:
+        notes.append(kb_note)
+    links = downloads(a.get("href", "") for a in row.iter("a"))
+    for kb in kbs:
+        if kb in found.entries:
+            continue
+        packages = tuple(package for package in included_in if package != kb)
+        found.entries[kb] = make_entry(
+            kb, title or kb, hints, context=text.get("fix_for", ""), released=released, kind=kind,
+            supersedes=supersedes, included_in=packages, standalone=not packages, download=links,
+            notes="; ".join(notes if len(notes) < 2 else dict.fromkeys(notes)))
+        if includes:
+            found.includes += [(kb, member) for member in includes if member != kb]
+
+
+def _relations(text: dict[str, str], kb_note: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(supersedes, included_in, includes) from the relation columns and what the why, comment and KB
+    cells say ("Replaces KB2883200", "This fix is included in ... (KB3013769)", "Includes KB2898774")."""
+    supersedes, includes = list(_ids(text.get("supersedes", ""))), list(_ids(text.get("includes", "")))
+    included_in: list[str] = []
+    for said in (text.get("why"), text.get("notes"), kb_note):
+        if said:
+            supersedes += (*replaces_from_text(said), *local_replaces(said))
+            included_in += (*included_in_from_text(said), *local_included_in(said))
+            includes += (*includes_from_text(said), *local_includes(said))
+    return tuple(dict.fromkeys(supersedes)), tuple(dict.fromkeys(included_in)), tuple(dict.fromkeys(includes))
+
+
+def _row_kbs(cells: list[Any], columns: dict[str, int], reading: _Reading) -> tuple[tuple[str, ...], str]:
+    """The KBs a row is about and the note its KB cell adds. The cell's own number (or every number of a
+    cell that lists only KBs) wins, then its link to the KB, then a KB the cell mentions; a row whose KB
+    cell names none may name its KB in the title ("... Windows Server 2012 R2 (2984006)")."""
+    position = columns["kb"]
+    cell = cells[position] if position < len(cells) else None
+    if cell is not None:
+        text = _kb_cell_text(cell, cell in reading.marked)
+        if text.isdigit() and (kb := try_kb_id(text)):  # the common case: "2919355"
+            return (kb,), ""
+        if listed := _KB_LIST_CELL.match(text):  # every KB of "KB2919355, KB2932046, KB2959977 (x64)"
+            found = tuple(dict.fromkeys(kb for n in _NUMBER.findall(listed.group()) if (kb := try_kb_id(n))))
+            return found, text[listed.end():].strip()
+        if kb := kb_from_cell(text):
+            return (kb,), _LEADING_ID.sub("", text, count=1)
+        for link in cell.iter("a"):
+            if kb := kb_from_link(link.get("href") or ""):
+                return (kb,), clean(text.replace(cell_text(link), " ", 1))
+        if mentioned := kb_ids_in_text(text):
+            return (mentioned[0],), text
+    title = _text(cells, columns, "title")
+    match = _TITLE_ID.search(title) if title else None
+    return ((f"KB{match.group(1) or match.group(2)}",), "") if match else ((), "")
+
+
+def _kb_cell_text(cell: Any, marked: bool) -> str:
+    """The cell as a reader sees its number: without footnote marks (`974909<sup>1</sup>` is 974909),
+    soft hyphens or full-width digits."""
+    if marked:
+        text = clean("".join(cell.xpath(".//text()[not(ancestor::sup)]"))).replace("\u00ad", "")
+    else:
+        text = cell_text(cell)
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    """KB ids in a relation column ("KB2878635", "2919355, 2919442")."""
+    if not text:
+        return ()
+    return tuple(dict.fromkeys(kb for n in _NUMBER.findall(unicodedata.normalize("NFKC", text))
+                               if (kb := try_kb_id(n))))
+
+
+def _text(cells: list[Any], columns: dict[str, int], meaning: str) -> str:
+    position = columns.get(meaning)
+    return cell_text(cells[position]) if position is not None and position < len(cells) else ""
+
+
+def _link_title(cells: list[Any]) -> str:
+    return next((text for cell in cells for a in cell.iter("a") if (text := cell_text(a)) and not kb_from_cell(text)),
+                "")
+
+
+def _date(text: str, first: bool) -> date | None:
+    if not text:
+        return None
+    return parse_date(text, day_first=first) or parse_date(iso_date(text), day_first=first)
+
+
+def _skipped(context: list[tuple[int, str]]) -> bool:
+    return any(SKIPPED_SECTION.search(text) for _level, text in context)
+
+
+def _section_products(context: list[tuple[int, str]]) -> tuple[str, ...]:
+    """The product the nearest section heading (h2 and below, or a caption) names: a combined list split
+    into "Windows Server 2012 R2" and "Windows Server 2012" sections. The page title (h1) does not count."""
+    return next((products for level, text in context if level >= 2 and (products := products_in(text))), ())
+
+
+def _subheading(cells: list[Any]) -> str | None:
+    """A row spanning the table that reads as a heading ("Windows Server 2012 R2", "Superseded updates"),
+    not a note ("Note: ...", a sentence): it starts a part of the table, with that product or as a part
+    that recommends nothing."""
+    text = cell_text(cells[0]) if cells else ""
+    if not text or len(text) > 60 or text.endswith(".") or _NOTE.match(text):
+        return None
+    return text
+
+
+def _apply_replacements(found: _Reading) -> dict[str, CatalogueEntry]:
+    """"X, superseded by Y": Y supersedes X when Y is an entry of the page; X is never an entry."""
+    entries = found.entries
+    for new, old in found.replaced:
+        entries.pop(old, None)
+        entry = entries.get(new)
+        if entry is not None and old not in entry.supersedes:
+            entries[new] = replace(entry, supersedes=sort_kbs((*entry.supersedes, old)),
+                                   provenance={**entry.provenance, "supersedes": entry.sources})
+    return entries
+
+
+def _language(page: Page) -> str | None:
+    """`<html lang>` (or `<body lang>`), else the URL's /xx-yy/ part."""
+    root = page.tree
+    body = root.find("body")
+    language = root.get("lang") or root.get("xml:lang") or (body.get("lang") if body is not None else None)
+    if language:
+        return str(language)
+    match = _URL_LANGUAGE.search(page.url)
+    return match.group(1) if match else None

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
 
 from lxml import etree
 
 from scanner.dates import parse_date
 from scanner.errors import SourceError
-from scanner.models import CatalogueEntry, Kind, try_kb_id
-from scanner.sources.build import make_entry
+from scanner.models import CatalogueEntry, try_kb_id
+from scanner.sources.build import is_release_date, make_entry
 from scanner.sources.interface import SourceHints
 from scanner.sources.text import (
     clean,
@@ -36,13 +35,8 @@ from scanner.sources.text import (
 # "2013-12-10 Title", "2014-02-11: Title", "2014-01-20 - Title"
 _LEADING_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\.\d{1,2}\.\d{4})"
                            r"(?:\s*[:–—-]\s*|\s+)(.*)$", re.S)
-_DEFERRABLE = (Kind.UPDATE_ROLLUP, Kind.CUMULATIVE_UPDATE)
 _LIST_START = re.compile(r"\A[\ufeff\s]*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<\?[^>]*\?>\s*|"
                          r"<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>\s*)*<Updates[\s>/]", re.S | re.IGNORECASE)
-_TITLE_MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
-                          r"December)\s+(\d{4})\b", re.IGNORECASE)
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
 
 
 @dataclass(frozen=True)
@@ -88,7 +82,7 @@ def parse_xml_list(data: bytes, where: str, hints: SourceHints) -> ParsedList:
         entry = make_entry(kb, title, hints, roles_text="", supersedes=replaces_from_text(notes_text),
                            included_in=included_in_from_text(notes_text),  # it is listed: still standalone
                            download=(url,) if url.startswith(("http://", "https://")) else ())
-        if listed is not None and _is_release_date(entry.kind, title, listed):
+        if listed is not None and is_release_date(entry.kind, title, listed):
             entry = replace(entry, released=listed)
         elif listed is not None:
             entry = replace(entry, notes=f"listed {listed.isoformat()}")
@@ -121,16 +115,6 @@ def _update_kb(update: etree._Element) -> str | None:
     attributes = {key.lower(): value for key, value in update.attrib.items() if isinstance(key, str)}
     value = attributes.get("id") or attributes.get("kb") or _child_text(update, "id") or _child_text(update, "kb")
     return try_kb_id(value or "")
-
-
-def _is_release_date(kind: Kind, title: str, listed: date) -> bool:
-    """A list date is a release date only for a rollup or cumulative update whose title names that
-    month ("update rollup: December 2013" listed 2013-12-10); the real lists also carry "cumulative
-    update: December 2012" listed 2012-11-20 and rollups with no month at all."""
-    match = _TITLE_MONTH.search(title)
-    if kind not in _DEFERRABLE or match is None:
-        return False
-    return (listed.year, listed.month) == (int(match.group(2)), _MONTHS.index(match.group(1).lower()) + 1)
 
 
 def _list_hints(hints: SourceHints, description: str) -> SourceHints:

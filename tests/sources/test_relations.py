@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.sources.text import included_in_from_text, includes_from_text, replaced_by_from_text, replaces_from_text
+from scanner.models import Kind
+from scanner.sources.text import (
+    included_in_from_text,
+    includes_from_text,
+    kind_from_title,
+    replaced_by_from_text,
+    replaces_from_text,
+)
 
 
 @pytest.mark.parametrize(("text", "packages"), [
@@ -27,6 +34,10 @@ from scanner.sources.text import included_in_from_text, includes_from_text, repl
     # a prerequisite sentence does not hide the resolution in the next one
     ("Prerequisites: you must first install update 2919355. Resolution: To resolve this issue, install update "
      "rollup 2903938.", ("KB2903938",)),
+    ("Prerequisite: install update 2919355", ()),
+    # a cause, not the remedy
+    ("This issue occurs after you install update rollup 2903938.", ()),
+    ("Resolution: install update rollup 2903938", ("KB2903938",)),
     # negations
     ("The fix is not included in update rollup 2903938.", ()),
     ("This issue isn't included in KB2903938.", ()),
@@ -60,3 +71,15 @@ def test_includes_reads_every_member_of_a_list(text: str, members: tuple[str, ..
 ])
 def test_supersedence_in_both_directions(text: str, replaces: tuple[str, ...], replaced_by: tuple[str, ...]):
     assert (replaces_from_text(text), replaced_by_from_text(text)) == (replaces, replaced_by)
+
+
+@pytest.mark.parametrize(("title", "kind"), [
+    ("Windows RT, Windows 8, and Windows Server 2012 update rollup: December 2013", Kind.UPDATE_ROLLUP),
+    ("Cumulative update for Windows Server 2012: December 2012", Kind.CUMULATIVE_UPDATE),
+    ("The Cluster service stops after you install update rollup 2903938", Kind.HOTFIX),
+    ("Virtual machines crash after installing cumulative update 2779768", Kind.HOTFIX),
+    ("Update is available that improves the resiliency of the cloud service provider", Kind.UPDATE),
+])
+def test_the_kind_is_what_the_title_is_not_what_it_mentions_installing(title: str, kind: Kind):
+    """A rollup's kind decides its deferral window: a hotfix for a rollup's side effect is no rollup."""
+    assert kind_from_title(title) == kind

@@ -51,6 +51,12 @@ def test_utf16_and_bom_lists_are_recognised(codec: str, bom: bytes):
     assert facts(bom + LIST.decode().replace('encoding="utf-8"', f'encoding="{declared}"').encode(codec)) == EXPECTED
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_lists_without_a_bom_are_recognised(codec: str):
+    """[System.IO.File]::WriteAllText with a UnicodeEncoding that writes no BOM; XML detects it from `<\\0`."""
+    assert facts(LIST.decode().replace('encoding="utf-8"', 'encoding="UTF-16"').encode(codec)) == EXPECTED
+
+
 def test_a_list_without_declaration_and_behind_a_long_comment_is_recognised():
     body = b"<!--" + b"c" * 100_000 + b"-->\n" + LIST.split(b"?>", 1)[1]
     assert facts(body) == EXPECTED
@@ -111,7 +117,7 @@ def test_the_kb_may_be_an_id_child_a_kb_attribute_or_a_bare_number():
     body = b"""<?xml version="1.0" encoding="utf-8"?>
 <Updates>
   <Description>Recommended hotfixes for Windows Server 2012 Hyper-V</Description>
-  <Update><Id>KB2902014</Id><Description>2013-12-12 System time of a virtual machine is wrong</Description></Update>
+  <Update><Id>KB2902014</Id><Description>2013-12-12 System time of a VM is wrong</Description></Update>
   <Update Id="2894485"><Description>2013-12-12 Cross-page memory read or write crashes a VM</Description></Update>
   <Update KB="KB2908415"><Description>2013-12-12 CSVs go offline during VM backup</Description></Update>
   <Update id="Q123456"><Description>2013-12-12 not a KB</Description></Update>
@@ -126,10 +132,12 @@ def test_notes_wordings_for_inclusion_supersedence_and_dates_with_separators():
 <Updates>
   <Description>Recommended hotfixes for Windows Server 2012 R2 Hyper-V</Description>
   <Update Id="KB2919394">
-    <Description>11.02.2014 Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 update rollup: February 2014</Description>
+    <Description>11.02.2014 Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 update rollup: February 2014
+    </Description>
     <Notes>Replaces KB2903939 and KB2887595</Notes></Update>
   <Update Id="KB2887595">
-    <Description>11/12/2013 Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 update rollup: November 2013</Description>
+    <Description>11/12/2013 Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 update rollup: November 2013
+    </Description>
     <Notes>Included in KB2919394</Notes></Update>
   <Update Id="KB2913695">
     <Description>2014-01-20 - Virtual machines lose network connectivity with Broadcom NetXtreme adapters</Description>
@@ -148,9 +156,10 @@ def test_notes_wordings_for_inclusion_supersedence_and_dates_with_separators():
                       "February 2014", ("KB2887595", "KB2903939", "KB2913695"), (), True),
         "KB2887595": (date(2013, 11, 12), "Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 update rollup: "
                       "November 2013", (), ("KB2919394",), True),
-        "KB2913695": (None, "Virtual machines lose network connectivity with Broadcom NetXtreme adapters", (), (), True),
+        "KB2913695": (None, "Virtual machines lose network connectivity with Broadcom NetXtreme adapters", (), (),
+                      True),
         "KB2920193": (None, "Long restart time or CSV failure", (), (), True),
-        "KB2928680": (None, "Update for a newer rollup", (), (), True),  # KB3000850 is not listed; no prerequisite
+        "KB2928680": (None, "Update for a newer rollup", (), (), True),  # KB3000850 is not listed
     }
     assert page.includes == (("KB2920193", "KB2896328"), ("KB2920193", "KB2913193"), ("KB2920193", "KB2896329"))
     assert page.entries[2].notes == "listed 2014-01-20; Superseded by KB2919394"
