@@ -217,16 +217,19 @@ def test_the_daemon_makes_only_syscalls_its_unit_allows_and_maps_no_writable_cod
     config = fleet_and_config(tmp_path, local_server.page("/cluster", (PAGES / "cluster-2012-kb.html").read_bytes()))
     trace = tmp_path / "strace.txt"
     daemon = subprocess.Popen(strace(trace, "--config", str(config), "daemon"), cwd=REPO, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     latest = tmp_path / "state" / "reports" / "latest.json"
     try:
         wait_for(lambda: latest.exists() and json.loads(latest.read_text())["catalogue"]["origin"] == "database", 120)
         (tmp_path / "inv" / "HV000.json").write_text(host_json("HV000", "KB2779069", "KB2905412"))
         time.sleep(2.5)  # a rescan that parses it again
-    finally:
         traced = Path(f"/proc/{daemon.pid}/task/{daemon.pid}/children").read_text().split()
         os.kill(int(traced[0]), signal.SIGTERM)  # the daemon, not strace (which would detach and kill it)
         code = daemon.wait(timeout=60)
+    finally:
+        if daemon.poll() is None:  # a failure above: leave no traced daemon behind
+            os.killpg(daemon.pid, signal.SIGKILL)
+            daemon.wait()
     assert code == 0, daemon.stderr.read()  # type: ignore[union-attr]
     check_trace(trace, "kbscan.service", {"execve", "clone3", "connect", "flock", "fsync", "rename"})
 
