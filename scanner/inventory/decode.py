@@ -65,7 +65,6 @@ _LOCALE = re.compile(rb'(?:: +|,")([a-z]{2,3}(?:-[a-z]{2,4})?);')
 # widened to the letters around them; a no-break space (the French thousands separator) is neutral.
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _LETTERS_AFTER = re.compile(r"[^\W\d_]*")
-_LETTERS_BEFORE = re.compile(r"[^\W\d_]*\Z")
 # Letters of one script: Latin (ASCII and U+00C0-U+024F without × and ÷; group 1), Cyrillic, Greek.
 _ONE_SCRIPT = re.compile("([A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+)|[\u0400-\u04ff]+|[\u0386-\u03ce]+")
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -110,9 +109,9 @@ def _words(text: str) -> Iterator[str]:
         if start < end or char[0] == "\xa0":  # inside a word already given, or neutral
             continue
         end = start + 1
-        if start and text[start - 1].isalpha():
-            before = _LETTERS_BEFORE.search(text, max(0, start - 32), start)
-            start = before.start() if before else start
+        floor = max(0, start - 32)
+        while start > floor and text[start - 1].isalpha():  # a loop over a few letters beats a regex search
+            start -= 1
         if end < len(text) and text[end].isalpha():
             after = _LETTERS_AFTER.match(text, end)
             end = after.end() if after else end
