@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from scanner.errors import SourceError
+from scanner.models import try_kb_id
 from scanner.sources.blog import BlogParser
 from scanner.sources.interface import Page, PageParser, ParsedPage, SourceHints
 from scanner.sources.kb_article import KbArticleParser
@@ -47,16 +49,23 @@ def _head(body: bytes) -> str:
     return head.decode("utf-8", "replace")
 
 
+def _normalised(parsed: ParsedPage) -> ParsedPage:
+    """Relations as kb_id writes them (a page's "0123456" is KB123456), for the merge to match."""
+    includes = tuple(dict.fromkeys((a, b) for x, y in parsed.includes
+                                   if (a := try_kb_id(x)) and (b := try_kb_id(y)) and a != b))
+    return parsed if includes == parsed.includes else replace(parsed, includes=includes)
+
+
 def parse_page(body: bytes, content_type: str | None, url: str, hints: SourceHints) -> ParsedPage:
     """Entries on a page of any known family; SourceError when the page is of no family kbscan knows."""
     if looks_like_list(_head(body)):
         parsed = parse_xml_list(body, url, hints)
-        return ParsedPage(FAMILIES[0], parsed.entries, parsed.includes)
+        return _normalised(ParsedPage(FAMILIES[0], parsed.entries, parsed.includes))
     page = Page(url, body, _charset(content_type))
     for parser, detect in _DETECTORS:
         try:
             if detect(page):
-                return parser.parse(page, hints)
+                return _normalised(parser.parse(page, hints))
         except RecursionError as e:
             raise SourceError(f"{url}: the page is nested too deeply to parse ({parser.name})") from e
         except (AttributeError, KeyError, IndexError, ValueError, TypeError) as e:  # malformed markup

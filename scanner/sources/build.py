@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from scanner.models import CatalogueEntry, Kind
+from scanner.models import CatalogueEntry, Kind, try_kb_id
 from scanner.sources.interface import SourceHints
 from scanner.sources.text import clean, kind_from_title, products_in, roles_in, sort_kbs
 from scanner.sources.words import title_month
@@ -19,6 +19,8 @@ def make_entry(kb: str, title: str, hints: SourceHints, *, context: str = "", re
     """Products and roles: the source's hints are the page's scope and win; only a source without a
     hint takes them from the text (`context` for products, `roles_text` — default the title — for roles),
     because titles mention other products and roles in passing."""
+    kb = try_kb_id(kb) or kb  # a number a page wrote as "0123456" is KB123456, as kb_id writes it
+    supersedes, included_in = _ids(supersedes), _ids(included_in)
     title = clean(title)
     products = hints.products or products_in(f"{title} {context}")
     roles = hints.roles or roles_in(title if roles_text is None else roles_text)
@@ -35,6 +37,10 @@ def make_entry(kb: str, title: str, hints: SourceHints, *, context: str = "", re
         standalone=standalone or not included_in, download=tuple(dict.fromkeys(download)),
         sources=(hints.name,), provenance=provenance, notes=notes,
     )
+
+
+def _ids(kbs: Iterable[str]) -> tuple[str, ...]:
+    return tuple(kb for value in kbs if (kb := try_kb_id(value)))
 
 
 _DEFERRABLE = (Kind.UPDATE_ROLLUP, Kind.CUMULATIVE_UPDATE)

@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 
 from scanner.dates import parse_date
-from scanner.models import Kind
+from scanner.models import Kind, try_kb_id
 from scanner.sources import article_words as words
 from scanner.sources.blocks import Block, read_blocks, tokens
 from scanner.sources.build import downloads, is_release_date, make_entry
@@ -84,10 +84,10 @@ def _text(section: _Section | None) -> str:
 def _article_kb(page: Page, soup: Any, text: str) -> str | None:
     """The article's own number: a meta tag, an "Article ID" label (any language), or the page's /kb/ URL."""
     for meta in soup.find_all("meta", attrs={"name": words.META_KB}):
-        if found := re.search(r"\d{6,7}", str(meta.get("content") or "")):
-            return f"KB{found.group(0)}"
-    if found := words.ARTICLE_ID_NUMBER.search(text):
-        return f"KB{found.group(1)}"
+        if (found := re.search(r"\d{6,7}", str(meta.get("content") or ""))) and (kb := try_kb_id(found.group(0))):
+            return kb
+    if (found := words.ARTICLE_ID_NUMBER.search(text)) and (kb := try_kb_id(found.group(1))):
+        return kb
     return kb_from_link(page.url)
 
 
