@@ -157,6 +157,23 @@ def ps5_json(value: object) -> bytes:
     return utf16(text.replace("\n", "\r\n") + "\r\n")
 
 
+PS5_HEADER = ["PSComputerName", "InstalledOn", "__GENUS", "__CLASS", "__SERVER", "Caption", "CSName",
+              "Description", "FixComments", "HotFixID", "InstallDate", "InstalledBy", "Name",
+              "ServicePackInEffect", "Status", "Site", "Container"]
+
+
+def export(rows: list[tuple[str, str, str]], delimiter: str = ",", description: str = "Hotfix") -> str:
+    """PowerShell 5 `Get-HotFix | Export-Csv [-UseCulture]` rows: all quoted, CRLF, no #TYPE line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n", delimiter=delimiter)
+    writer.writerow(PS5_HEADER)
+    for host, kb, when in rows:
+        writer.writerow([host, when, "2", "Win32_QuickFixEngineering", host,
+                         f"http://support.microsoft.com/?kbid={kb[2:]}", host, description, "", kb, "",
+                         "NT AUTHORITY\\SYSTEM", "", "", "", "", ""])
+    return buffer.getvalue()
+
+
 def powershell_fixtures() -> None:
     # HV19 is in Berlin (UTC+1): local midnight of Dec 11 is 23:00 UTC on Dec 10.
     write("hotfix-ps5.json", ps5_json([
@@ -178,22 +195,7 @@ def powershell_fixtures() -> None:
                                   ("HV21", "KB2919442", None),
                                   ("HV22", "KB2919355", "2014-04-10T00:00:00+02:00"))]
     write("hotfix-ps7.json", json.dumps(ps7, indent=2).encode("utf-8"))
-    type_line = "#TYPE System.Management.ManagementObject#root\\cimv2\\Win32_QuickFixEngineering\r\n"
-    header = ["PSComputerName", "InstalledOn", "__GENUS", "__CLASS", "__SERVER", "Caption", "CSName",
-              "Description", "FixComments", "HotFixID", "InstallDate", "InstalledBy", "Name",
-              "ServicePackInEffect", "Status", "Site", "Container"]
-
-    def export(rows: list[tuple[str, str, str]], delimiter: str = ",") -> str:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n", delimiter=delimiter)
-        writer.writerow(header)
-        for host, kb, when in rows:
-            writer.writerow([host, when, "2", "Win32_QuickFixEngineering", host,
-                             f"http://support.microsoft.com/?kbid={kb[2:]}", host, "Hotfix", "", kb, "",
-                             "NT AUTHORITY\\SYSTEM", "", "", "", "", ""])
-        return buffer.getvalue()
-
-    write("hotfix-ps5.csv", (type_line + export([
+    write("hotfix-ps5.csv", (PS5_TYPE + "\r\n" + export([
         ("HV23", "KB2779069", "12/11/2013 12:00:00 AM"), ("HV24", "KB2779069", "12/12/2013 12:00:00 AM"),
         ("HV23", "KB2903938", "12/17/2013 12:00:00 AM"), ("HV24", "Q147222", ""),
     ])).encode("ascii"))

@@ -14,8 +14,6 @@ the way the real tools do (see make_fixtures.py, whose rendering helpers it shar
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from pathlib import Path
@@ -23,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from make_fixtures import csv_rows, listing, write  # noqa: E402
+from make_fixtures import PS5_TYPE, csv_rows, export, listing, write  # noqa: E402
 from systeminfo_hosts import CPU_62, ITALIAN, POLISH, Field, english, german, nic, numbered  # noqa: E402
 
 WS2008_CMD = "Microsoftr Windows Serverr 2008 Enterprise"  # `Microsoft® Windows Server® 2008` in cmd
@@ -213,22 +211,9 @@ def osquery_fixtures() -> None:
     write("osquery-results-uuid.log", "".join(line + "\n" for line in lines).encode("utf-8"))
 
 
-PS5_HEADER = ["PSComputerName", "InstalledOn", "__GENUS", "__CLASS", "__SERVER", "Caption", "CSName",
-              "Description", "FixComments", "HotFixID", "InstallDate", "InstalledBy", "Name",
-              "ServicePackInEffect", "Status", "Site", "Container"]
-PS5_TYPE = "#TYPE System.Management.ManagementObject#root\\cimv2\\Win32_QuickFixEngineering\r\n"
-
-
 def export_csv(rows: list[tuple[str, str, str]], delimiter: str) -> str:
     """PowerShell 5 Get-HotFix | Export-Csv [-UseCulture]: #TYPE line, all quoted, CRLF."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n", delimiter=delimiter)
-    writer.writerow(PS5_HEADER)
-    for host, kb, when in rows:
-        writer.writerow([host, when, "2", "Win32_QuickFixEngineering", host,
-                         f"http://support.microsoft.com/?kbid={kb[2:]}", host, "Update", "", kb, "",
-                         "NT AUTHORITY\\SYSTEM", "", "", "", "", ""])
-    return PS5_TYPE + buffer.getvalue()
+    return PS5_TYPE + "\r\n" + export(rows, delimiter, description="Update")
 
 
 def date_fixtures() -> None:
