@@ -19,7 +19,7 @@ def make_entry(kb: str, title: str, hints: SourceHints, *, context: str = "", re
     """Products and roles: the source's hints are the page's scope and win; only a source without a
     hint takes them from the text (`context` for products, `roles_text` — default the title — for roles),
     because titles mention other products and roles in passing."""
-    kb = try_kb_id(kb) or kb  # a number a page wrote as "0123456" is KB123456, as kb_id writes it
+    kb = kb if _written(kb) else try_kb_id(kb) or kb  # a page's "0123456" is KB123456, as kb_id writes it
     supersedes, included_in = _ids(supersedes), _ids(included_in)
     title = clean(title)
     products = hints.products or products_in(f"{title} {context}")
@@ -39,7 +39,15 @@ def make_entry(kb: str, title: str, hints: SourceHints, *, context: str = "", re
     )
 
 
-def _ids(kbs: Iterable[str]) -> tuple[str, ...]:
+def _written(kb: str) -> bool:
+    """Already as kb_id writes it (the common case, checked without a regex): `KB`, no leading zero."""
+    digits = kb[2:]
+    return kb.startswith("KB") and digits[:1] != "0" and digits.isascii() and digits.isdigit() and 4 <= len(digits) <= 8
+
+
+def _ids(kbs: tuple[str, ...]) -> tuple[str, ...]:
+    if all(map(_written, kbs)):  # also the empty relation of most entries
+        return kbs
     return tuple(kb for value in kbs if (kb := try_kb_id(value)))
 
 
