@@ -107,20 +107,15 @@ def _kind(title: str) -> Kind:
     return kind
 
 
-def _date(text: str, day_first: bool) -> date | None:
-    value = re.sub(r"^(\d{4})/(\d{1,2})/(\d{1,2})$", r"\1-\2-\3", text.strip())
-    return parse_date(value, day_first=day_first)
-
-
 def _released(text: str, title: str, kind: Kind, day_first: bool) -> tuple[date | None, str]:
     """(release date, note). A release label ("Release Date:", "Published:") is the release date. A review
     date or "is released on" is one only for a rollup or cumulative update whose title names that month
     ("update rollup: December 2013" last reviewed 2014-03-18 is not released then); otherwise none."""
     for match in words.RELEASE_LABEL.finditer(text):
-        if found := _date(next(g for g in match.groups() if g), day_first):
+        if found := parse_date(next(g for g in match.groups() if g), day_first=day_first):
             return found, ""
-    reviewed = [d for m in words.REVIEW_LABEL.finditer(text) if (d := _date(m.group(1), day_first))]
-    stated = [d for m in words.RELEASED_ON.finditer(text) if (d := _date(m.group(1), day_first))]
+    reviewed = [d for m in words.REVIEW_LABEL.finditer(text) if (d := parse_date(m.group(1), day_first=day_first))]
+    stated = [d for m in words.RELEASED_ON.finditer(text) if (d := parse_date(m.group(1), day_first=day_first))]
     if found := next((d for d in stated + reviewed if is_release_date(kind, title, d)), None):
         return found, ""
     return None, f"last reviewed {reviewed[0].isoformat()}" if reviewed else ""

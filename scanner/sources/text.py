@@ -116,7 +116,7 @@ def kind_from_title(title: str, default: Kind = Kind.HOTFIX) -> Kind:
     """The kind a title says: "... update rollup: December 2013" is a rollup; "Cluster fails after you
     install update rollup 2903938" is a hotfix for a rollup's side effect (the clause is not read)."""
     lowered = title.lower()
-    if "install" in lowered or "apply" in lowered or "applying" in lowered:  # the regex only where it can match
+    if "install" in lowered or "apply" in lowered:  # the regex only where it can match ("applying" too)
         title = _INSTALLED_CLAUSE.sub("", title)
         lowered = title.lower()
     if not any(word in lowered for word in ("update", "service pack", "hotfix", "ms")):
