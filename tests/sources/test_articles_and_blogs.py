@@ -55,7 +55,7 @@ def test_prerequisite_update_is_never_an_inclusion():
 
 def test_prerequisite_sentence_outside_a_prerequisites_section_is_never_an_inclusion():
     """The same sentence under "Hotfix information": the prerequisite is in the wording, not only in the
-    heading. (scanner/sources/text.py's included_in_from_text is being fixed for this wording too.)"""
+    heading (scanner/sources/text.py's included_in_from_text refuses this wording on its own too)."""
     body = (PAGES / "article-kb3046826-prerequisite.html").read_bytes().replace(b"<h3>Prerequisites</h3>", b"")
     page = parse("article-kb3046826-prerequisite.html", body)
     assert (page.family, page.includes) == ("kb-article", ())
