@@ -83,6 +83,8 @@ class CatalogueEntry:
     `standalone`: False when the KB has no package of its own and is satisfied only through
     `included_in` (KB2898774 -> KB2903938).
     `provenance`: fact name -> source ids that said it; facts not named there come from `sources`.
+    `stated`: for title, kind and released, each source's own value ((source, value as text), ...),
+    so that `catalogue show` can list them where sources disagree (DESIGN.md 3a).
     """
 
     kb: str
@@ -98,6 +100,7 @@ class CatalogueEntry:
     sources: tuple[str, ...] = ()
     provenance: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen_map)
     notes: str = ""
+    stated: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=_frozen_map)  # type: ignore[arg-type]
 
     def applies_to(self, product: str, roles: frozenset[str]) -> bool:
         return product in self.products and all(role in roles for role in self.roles)
@@ -120,6 +123,7 @@ class SourceHealth:
 class InstalledUpdate:
     kb: str
     installed_on: date | None = None
+    raw: str | None = None  # the id as the file wrote it, when that differs from `kb` ("KB2536276-v2")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +140,24 @@ class HostInventory:
     roles: tuple[str, ...] | None = None  # None: the format does not say
     cluster: str | None = None
     collected_at: datetime | None = None
+    modified_at: datetime | None = None  # the file's modification time (UTC), set by the disk side
+    announced: int | None = None  # how many hotfixes the file says the host has (systeminfo's header)
+    listed: int | None = None  # how many hotfix entries the file lists; with `announced`, tells a capped list
+    warnings: tuple[str, ...] = ()  # what the reader doubted about this host (a host name from the file name)
 
     @property
     def installed(self) -> frozenset[str]:
         return frozenset(update.kb for update in self.updates)
+
+    @property
+    def taken_at(self) -> datetime | None:
+        """The inventory's time (DESIGN.md 3a): `collected_at`, else the file's modification time."""
+        return self.collected_at if self.collected_at is not None else self.modified_at
+
+    @property
+    def incomplete(self) -> bool:
+        """The file lists fewer hotfixes than it announces (systeminfo's capped list, a hand-cut list)."""
+        return self.announced is not None and self.listed is not None and self.listed < self.announced
 
 
 @dataclass(frozen=True)
@@ -161,6 +179,7 @@ class Finding:
     reason: str | None = None
     until: date | None = None
     download: tuple[str, ...] = ()
+    requires_roles: tuple[str, ...] = ()  # set when the host's roles are unknown and the entry needs these
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,8 @@ def entry_to_json(entry: CatalogueEntry) -> str:
             value = value.isoformat()
         elif item.name == "provenance":
             value = {k: list(v) for k, v in value.items()}
+        elif item.name == "stated":
+            value = {k: [list(pair) for pair in v] for k, v in value.items()}
         elif isinstance(value, tuple):
             value = list(value)
         data[item.name] = value
@@ -60,6 +62,7 @@ def entry_from_json(text: str) -> CatalogueEntry:
         included_in=tuple(data["included_in"]), standalone=bool(data["standalone"]),
         download=tuple(data["download"]), sources=tuple(data["sources"]),
         provenance={k: tuple(v) for k, v in data.get("provenance", {}).items()}, notes=data.get("notes", ""),
+        stated={k: tuple((str(s), str(v)) for s, v in pairs) for k, pairs in data.get("stated", {}).items()},
     )
 
 
