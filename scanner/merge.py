@@ -113,7 +113,7 @@ def _add(base: CatalogueEntry, new: CatalogueEntry, curated: bool) -> CatalogueE
             changes["kind"] = new.kind
         changes["products"] = _products(base.products, new.products)
         changes["roles"] = tuple(r for r in base.roles if r in new.roles)
-        if not new.standalone and base.standalone and new.included_in:
+        if not new.standalone and base.standalone:  # any source saying "no package of its own" counts
             changes["standalone"] = False
     if new.notes and new.notes not in base.notes:
         changes["notes"] = "; ".join(p for p in (base.notes, new.notes) if p)
