@@ -1,0 +1,21 @@
+"""The seven seed entries of the embedded catalogue (DESIGN.md section 1), for tests of the rules.
+
+The shipped catalogue holds every entry of the lists it cites (tests/test_catalogue_content.py checks
+them); tests of verdicts, reports and merges reason about the six seed KBs and rollup KB2903938 alone.
+"""
+
+from __future__ import annotations
+
+from scanner.catalogue import Catalogue
+from scanner.embedded import load_embedded
+from scanner.models import CatalogueEntry
+
+SEED_KBS = ("KB2779069", "KB2894485", "KB2898774", "KB2902014", "KB2903938", "KB2905412", "KB2908415")
+
+
+def seed_entries() -> list[CatalogueEntry]:
+    return [e for e in load_embedded()[0] if e.kb in SEED_KBS]
+
+
+def seed_catalogue() -> Catalogue:
+    return Catalogue(seed_entries())
