@@ -6,6 +6,9 @@ them); tests of verdicts, reports and merges reason about the six seed KBs and r
 
 from __future__ import annotations
 
+import pytest
+
+from scanner import embedded
 from scanner.catalogue import Catalogue
 from scanner.embedded import load_embedded
 from scanner.models import CatalogueEntry
@@ -19,3 +22,18 @@ def seed_entries() -> list[CatalogueEntry]:
 
 def seed_catalogue() -> Catalogue:
     return Catalogue(seed_entries())
+
+
+def seed_text(text: str) -> str:
+    """The catalogue file's text with only the seed entries (its header and sources unchanged)."""
+    head, *blocks = text.split("\n[[entries]]\n")
+    kept = [b for b in blocks if b.split("\n", 1)[0].removeprefix('kb = "').rstrip('"') in SEED_KBS]
+    return "\n[[entries]]\n".join([head, *kept])
+
+
+@pytest.fixture
+def seed_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In this process, the embedded catalogue is the seven seed entries (for tests of refresh and merge
+    mechanics whose counts and provenance assume the small catalogue)."""
+    text, where = embedded.embedded_text()
+    monkeypatch.setattr(embedded, "embedded_text", lambda: (seed_text(text), where))
