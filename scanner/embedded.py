@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date
+from functools import lru_cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Any
 
 from scanner.errors import CatalogueError
@@ -29,8 +31,16 @@ def embedded_text() -> tuple[str, str]:
 
 
 def load_embedded() -> tuple[list[CatalogueEntry], dict[str, dict[str, str]]]:
+    """The shipped catalogue, parsed once per process and text (a daemon loads it for every scan)."""
     text, where = embedded_text()
-    return parse_catalogue_toml(text, where)
+    entries, sources = _parsed(text, where)
+    return list(entries), {name: dict(desc) for name, desc in sources.items()}
+
+
+@lru_cache(maxsize=2)
+def _parsed(text: str, where: str) -> tuple[tuple[CatalogueEntry, ...], dict[str, dict[str, str]]]:
+    entries, sources = parse_catalogue_toml(text, where)  # entries are frozen; callers get copies of the rest
+    return tuple(entries), sources
 
 
 def parse_catalogue_toml(text: str, where: str) -> tuple[list[CatalogueEntry], dict[str, dict[str, str]]]:
@@ -127,7 +137,7 @@ def _entry(raw: Any, label: str, known_sources: set[str], version: int) -> Catal
         products=tuple(raw["products"]), roles=tuple(raw.get("roles", [])),
         supersedes=supersedes, included_in=included_in, standalone=standalone,
         download=tuple(raw.get("download", [])), sources=tuple(raw["sources"]),
-        provenance=provenance, notes=str(raw.get("notes", "")), stated=stated,
+        provenance=MappingProxyType(provenance), notes=str(raw.get("notes", "")), stated=MappingProxyType(stated),
     )
 
 
