@@ -3,8 +3,10 @@ roles, products, kinds, release dates and relations those lists state, and a sca
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -15,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from scanner.catalogue import Catalogue
+from scanner.cli import main
 from scanner.embedded import load_embedded
 from scanner.models import CatalogueEntry, Kind, Status
 
@@ -212,3 +215,20 @@ def test_scan_without_refresh_covers_kb2908415_through_kb2878635_and_tells_a_201
     assert {f["kb"] for f in r2["findings"]} == applicable
     assert applicable >= KB3135020 and "KB3137728" not in applicable  # cluster-only entries stay out
     assert {f["status"] for f in r2["findings"]} == {"missing"}
+
+
+def test_catalogue_list_shows_every_entry_with_its_relations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("KBSCAN_CONFIG", raising=False)
+    config = tmp_path / "config.toml"
+    config.write_text(f'state_dir = "{tmp_path / "state"}"\n', encoding="utf-8")  # fresh install: no database
+    out = io.StringIO()
+    assert main(["--config", str(config), "catalogue", "list"], out=out) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0].split() == ["KB", "KIND", "RELEASED", "PRODUCTS", "ROLES", "RELATIONS", "TITLE"]
+    assert lines[-1] == f"{len(ENTRIES)} entries (embedded catalogue)" and len(lines) == len(ENTRIES) + 2
+    rows = {line.split()[0]: re.split(r" {2,}", line) for line in lines[1:-1]}
+    assert rows["KB2878635"][5] == "replaces KB2870270; contains KB2908415"
+    assert rows["KB2908415"][5] == "in KB2878635"
+    assert rows["KB2898774"][5] == "only in KB2903938"
+    assert rows["KB2903938"][5] == "contains KB2898774"
+    assert rows["KB2905412"][5] == "-"
