@@ -120,12 +120,12 @@ def test_products_hold_every_listing_lists_product():
 
 
 def test_titles_downloads_and_kinds_are_the_lists_own():
-    rows = {**_xml_rows("UpdatesListHyperV.xml"), **_xml_rows("UpdatesListCluster.xml")}
-    for kb, (title, url) in rows.items():
-        entry = ENTRIES[kb]
-        assert url in entry.download, kb
-        if kb not in SEED:
-            assert title in {entry.title, *(v for _, v in entry.stated.get("title", ()))}, kb
+    for name, source in (("UpdatesListHyperV.xml", "reijoh-hyperv"), ("UpdatesListCluster.xml", "reijoh-cluster")):
+        for kb, (title, url) in _xml_rows(name).items():
+            entry = ENTRIES[kb]
+            assert url in entry.download and source in entry.provenance.get("download", entry.sources), kb
+            if kb not in SEED:
+                assert title in {entry.title, *(v for _, v in entry.stated.get("title", ()))}, kb
     for kb, e in ENTRIES.items():
         lowered = e.title.lower()
         if "update rollup" in lowered or "monthly rollup" in lowered:
