@@ -61,6 +61,19 @@ def test_stated_values_fill_the_entry_in_file_order():
     assert sources["kb"] == {"title": "the KB article", "date": "2013-12-10"}
 
 
+@pytest.mark.parametrize("order", [("kb", "list", "third"), ("third", "list", "kb"), ("list", "third", "kb")])
+def test_released_must_be_the_earliest_stated_date_in_any_order(order: tuple[str, ...]):
+    dates = {"kb": "2013-12-10", "list": "2013-12-12", "third": "2013-12-10"}
+    stated = ", ".join(f"{s} = {dates[s]}" for s in order)
+    head = HEAD_2 + '[sources.third]\ntitle = "another list"\n'
+    entry = ENTRY.replace('["kb", "list"]', '["kb", "list", "third"]')
+    table = f"stated = {{ released = {{ {stated} }} }}\n"
+    entries, _ = parse_catalogue_toml(head + entry + "released = 2013-12-10\n" + table, "x.toml")
+    assert entries[0].stated["released"] == tuple((s, dates[s]) for s in order)
+    with pytest.raises(CatalogueError, match=r"released is 2013-12-12, but the earliest stated date is 2013-12-10"):
+        parse_catalogue_toml(head + entry + "released = 2013-12-12\n" + table, "x.toml")
+
+
 @pytest.mark.parametrize(("stated", "message"), [
     ('released = 2013-12-11\nstated = { released = { kb = 2013-12-10, list = 2013-12-11 } }\n',
      "released is 2013-12-11, but the earliest stated date is 2013-12-10 (kb); use the earliest"),
