@@ -13,6 +13,7 @@ import jsonschema
 import pytest
 
 from scanner.cli import main
+from tests.seed import seed_only  # noqa: F401 (a fixture)
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "scanner" / "schema" / "report.schema.json").read_text())
 HV_CLUSTER_KBS = ("KB2779069", "KB2908415", "KB2902014", "KB2894485", "KB2903938")
@@ -56,7 +57,8 @@ def scan(cfg: Path, folder: Path, *extra: str) -> tuple[int, dict]:  # type: ign
 
 
 @pytest.fixture(autouse=True)
-def _no_env_config(monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_env_config(monkeypatch: pytest.MonkeyPatch, seed_only: None) -> None:
+    """No KBSCAN_CONFIG from the shell; the embedded catalogue is its seven seed entries (tests/seed.py)."""
     monkeypatch.delenv("KBSCAN_CONFIG", raising=False)
 
 

@@ -8,9 +8,9 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner.embedded import load_embedded
 from scanner.merge import SourceEntries, merge
 from scanner.models import CatalogueEntry, Kind
+from tests.seed import seed_entries
 
 
 def e(kb: str, source: str, **facts: object) -> CatalogueEntry:
@@ -18,7 +18,7 @@ def e(kb: str, source: str, **facts: object) -> CatalogueEntry:
 
 
 def test_curated_facts_are_never_overwritten_by_a_scrape_but_products_add_up():
-    curated = {x.kb: x for x in load_embedded()[0]}
+    curated = {x.kb: x for x in seed_entries()}
     scraped = e("KB2779069", "wiki", title="Some vaguer title", kind=Kind.UPDATE, products=("ws2012r2",),
                 roles=("hyper-v",), supersedes=("KB2550886",), download=("http://download.microsoft.com/x.msu",),
                 released=date(2013, 12, 12))
