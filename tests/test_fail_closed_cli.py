@@ -56,9 +56,11 @@ def scan(cfg: Path, folder: Path, *extra: str) -> tuple[int, dict]:  # type: ign
     return code, report
 
 
+pytestmark = pytest.mark.usefixtures("seed_only")  # the embedded catalogue is its seven seed entries
+
+
 @pytest.fixture(autouse=True)
-def _no_env_config(monkeypatch: pytest.MonkeyPatch, seed_only: None) -> None:
-    """No KBSCAN_CONFIG from the shell; the embedded catalogue is its seven seed entries (tests/seed.py)."""
+def _no_env_config(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KBSCAN_CONFIG", raising=False)
 
 
