@@ -159,6 +159,10 @@ def test_read_only_commands_refuse_the_old_release_until_a_writer_upgrades_it(st
     assert lines[-1] == ("state: schema version 0, older than this kbscan's 2: upgraded in place by the next command "
                          "that writes it (the daemon when it starts, catalogue refresh or import); until then scan, "
                          "check and catalogue list/show refuse it")
+    history = kbscan(config, "history", "HV03")  # these only show what they find: they read it as it is
+    assert history.returncode == 0 and history.stdout.splitlines()[0].endswith("host       noncompliant -> gone")
+    diff = kbscan(config, "catalogue", "diff")
+    assert diff.returncode == 0 and len(diff.stdout.splitlines()) == 18, diff.stderr
     assert dump(state) == before  # nothing read-only wrote anything
 
 
@@ -278,6 +282,46 @@ def test_a_step_that_commits_on_its_own_is_named(tmp_path: Path, monkeypatch: py
     with pytest.raises(StoreError, match="failed at step 3 '0003_commits': RuntimeError: the step committed the "
                                          "upgrade's transaction"), connected(tmp_path / "kbscan.db"):
         pass
+
+
+SLOW_UPGRADE = """
+import logging, sys, time
+from pathlib import Path
+from scanner.store import migrations
+from scanner.store.db import connected
+
+def slow(db):
+    db.execute("UPDATE daemon_state SET value = value || '+' WHERE key = 'pid'")
+    Path(sys.argv[2]).touch()
+    time.sleep(float(sys.argv[3]))
+
+logging.basicConfig(level=logging.INFO, format="%(message)s")
+migrations.STEPS = (*migrations.STEPS, ("0003_slow", slow))
+migrations.SCHEMA_VERSION = 3
+with connected(Path(sys.argv[1])):
+    pass
+"""
+
+
+def test_two_processes_upgrading_at_once_apply_each_step_once(state: Path, tmp_path: Path):
+    ready = tmp_path / "in-step-3"
+    first = subprocess.Popen([sys.executable, "-c", SLOW_UPGRADE, str(state), str(ready), "2"], cwd=REPO,
+                             stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not ready.exists():
+        assert first.poll() is None and time.monotonic() < deadline, first.communicate()[1]
+        time.sleep(0.05)
+    ready.unlink()
+    second = subprocess.run([sys.executable, "-c", SLOW_UPGRADE, str(state), str(ready), "0"], cwd=REPO,
+                            capture_output=True, text=True, timeout=60, check=False)
+    _, first_log = first.communicate(timeout=60)
+    assert (first.returncode, second.returncode) == (0, 0), (first_log, second.stderr)
+    assert "upgraded the state database from schema version 0 to 3" in first_log
+    assert "upgraded" not in second.stderr and not ready.exists()  # it waited, then found nothing to do
+    after = dump(state)
+    assert [row[2] for row in after["_sqlite_migrations"]] == [*STEP_NAMES, "0003_slow"]
+    assert after["-user_version"] == 3 and dict(after["daemon_state"])["pid"].endswith("+")
+    assert not dict(after["daemon_state"])["pid"].endswith("++")
 
 
 KILLED_UPGRADE = """
