@@ -24,7 +24,9 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from scanner.embedded import load_embedded
 from scanner.errors import StoreError
+from scanner.merge import SourceEntries, merge
 from scanner.store import cache, history
 from scanner.store import catalogue as catalogue_store
 from scanner.store.db import SCHEMA_SETUP
@@ -48,9 +50,6 @@ def _remerge_catalogue(db: sqlite_utils.Database) -> None:
     configured source order is not known here and no longer matters to the merge; sources go by name."""
     if not catalogue_store.catalogue_stored(db):
         return
-    from scanner.embedded import load_embedded
-    from scanner.merge import SourceEntries, merge
-
     sources = []
     for health in catalogue_store.source_health(db):
         state = catalogue_store.source_state(db, health.name)
