@@ -14,9 +14,10 @@ What it does, all through the old release's CLI (`python -m scanner` with the ol
    then a second refresh where the wiki page changed (KB2905249's title) and the blog answers 304: sources, last good
    parses, the merged catalogue and a change log with `added` and `changed` rows;
 2. `catalogue import` of a list file (a source named `import:...`);
-3. `kbscan daemon` scanning every second an inventory folder that changes between scans (a KB installed, a host
+3. `kbscan daemon` scanning every 3 seconds an inventory folder that changes between scans (a KB installed, a host
    removed, a host added): scans, host states, findings, transitions (a host `gone`), daemon_state and the
-   inventory cache; stopped by SIGTERM, so the WAL is checkpointed into kbscan.db as the daemon leaves it.
+   inventory cache; stopped by SIGTERM right after the fourth scan, so the WAL is checkpointed into kbscan.db
+   as the daemon leaves it.
 The inventory folder as the last scan saw it is kept beside the state, for tests that scan it again.
 """
 
@@ -140,7 +141,7 @@ def main() -> None:
 paths = ["{inventory}"]
 [schedule]
 refresh = "0 4 * * *"
-scan = "1 second"
+scan = "3 seconds"  # room to change the folder and to stop between two scans: always 4 scans
 [http]
 retries = 0
 [[sources]]
