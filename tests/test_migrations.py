@@ -120,6 +120,38 @@ def test_the_catalogue_is_merged_again_with_the_current_rules_and_the_change_log
     assert dump(state)["catalogue_meta"] == meta  # refreshed_at and stored_at: no news from any source
 
 
+def test_the_upgrade_applies_the_earliest_release_date_where_the_old_merge_kept_a_later_one(state: Path):
+    """What release 508f267 stores when two sources date a rollup differently: the first source in config order
+    wins, here the blog's later date (written into the fixture copy as that release would have). Read as it is,
+    the rollup would stay deferred a month too long; the upgrade merges again, so it is due on the earliest date."""
+    with closing(sqlite3.connect(state)) as conn:
+        stated = json.loads(conn.execute("SELECT data FROM source_entries WHERE kb = 'KB2919394'").fetchone()[0])
+        assert stated["released"] == "2014-02-11"
+        later = stated | {"released": "2014-03-11", "sources": ["blog"]}
+        conn.execute("INSERT INTO source_entries (source, kb, data) VALUES ('blog', 'KB2919394', ?)",
+                     [json.dumps(later)])
+        stored = json.loads(conn.execute("SELECT data FROM catalogue_entries WHERE kb = 'KB2919394'").fetchone()[0])
+        stored |= {"released": "2014-03-11", "sources": ["blog", "cluster-2012r2"]}
+        conn.execute("UPDATE catalogue_entries SET data = ? WHERE kb = 'KB2919394'", [json.dumps(stored)])
+        conn.commit()
+    host = state.parent.parent / "fleet" / "CL12R2.json"
+    host.parent.mkdir()
+    host.write_text(json.dumps({
+        "host": "CL12R2", "os": {"caption": "Microsoft Windows Server 2012 R2 Datacenter", "version": "6.3.9600"},
+        "roles": ["failover-clustering"], "cluster": None, "collected_at": "2014-03-19T08:00:00Z",
+        "updates": []}))
+    config = write_config(state)
+    with connected(state) as db:
+        changes = list(db.query("SELECT kb, field, old, new FROM catalogue_changes WHERE id > 18"))
+    assert changes == [{"kb": "KB2919394", "field": "released", "old": '"2014-03-11"', "new": '"2014-02-11"'}]
+    scan = kbscan(config, "scan", str(host.parent), "--at", "2014-03-20", "--format", "json")
+    findings = {f["kb"]: (f["status"], f["due"]) for f in json.loads(scan.stdout)["hosts"][0]["findings"]}
+    assert scan.returncode == 1, scan.stderr
+    # due 2014-03-11 (a month after 2014-02-11); the old catalogue deferred both to 2014-04-11
+    assert findings == {"KB2919355": ("missing", None), "KB2919394": ("missing", None),
+                        "KB2920193": ("missing", None)}
+
+
 def test_upgrading_twice_changes_nothing(state: Path):
     with connected(state):
         pass
