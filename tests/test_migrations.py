@@ -172,6 +172,15 @@ def test_a_new_state_dir_starts_at_the_current_version_with_every_step_recorded(
         assert migrations.schema_state(db) == schema
 
 
+def test_status_says_which_schema_version_a_new_state_dir_will_get(tmp_path: Path):
+    config = write_config(tmp_path / "state" / "kbscan.db")
+    status = kbscan(config, "status")
+    assert status.returncode == 0, status.stderr
+    assert status.stdout.splitlines()[-1] == ("state: no database yet (the first refresh, import or daemon run "
+                                              "creates it, at schema version 2)")
+    assert not (tmp_path / "state").exists()
+
+
 def test_read_only_commands_refuse_the_old_release_until_a_writer_upgrades_it(state: Path):
     config = write_config(state)
     before = dump(state)
