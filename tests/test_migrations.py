@@ -268,8 +268,8 @@ def test_a_database_from_a_newer_release_is_refused_untouched(state: Path):
         conn.commit()
     before = dump(state)
     config = write_config(state)
-    for args in (("scan",), ("status",), ("catalogue", "list"), ("catalogue", "import",
-                                                                 str(REPO / "tests/data/pages/list-own.xml"))):
+    for args in (("scan",), ("status",), ("catalogue", "list"), ("daemon",),
+                 ("catalogue", "import", str(REPO / "tests/data/pages/list-own.xml"))):
         done = kbscan(config, *args)
         assert done.returncode == 2, (args, done.stdout, done.stderr)
         assert done.stderr == (f"kbscan: error: {state}: the state database is at schema version 3, written by a "
