@@ -320,9 +320,13 @@ def test_a_step_that_commits_on_its_own_is_named(tmp_path: Path, monkeypatch: py
 
     monkeypatch.setattr(migrations, "STEPS", (*migrations.STEPS, ("0003_commits", commits)))
     monkeypatch.setattr(migrations, "SCHEMA_VERSION", 3)
-    with pytest.raises(StoreError, match="failed at step 3 '0003_commits': RuntimeError: the step committed the "
-                                         "upgrade's transaction"), connected(tmp_path / "kbscan.db"):
+    with pytest.raises(StoreError) as failed, connected(tmp_path / "kbscan.db"):
         pass
+    assert str(failed.value) == (
+        f"{tmp_path / 'kbscan.db'}: upgrading the state database from schema version 0 to 3 failed at step 3 "
+        "'0003_commits': RuntimeError: the step committed the upgrade's transaction (`with db.conn:`?); the steps "
+        "before it may be in the file (a bug in kbscan). Report this with the file, or move the file aside to "
+        "start with an empty state")
 
 
 SLOW_UPGRADE = """

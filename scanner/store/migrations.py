@@ -70,9 +70,9 @@ SCHEMA_VERSION = len(STEPS)
 
 
 class _StepFailed(Exception):
-    def __init__(self, number: int, name: str) -> None:
+    def __init__(self, number: int, name: str, committed: bool = False) -> None:
         super().__init__(f"step {number} '{name}'")
-        self.number, self.name = number, name
+        self.committed = committed
 
 
 def _migrations() -> Migrations:
@@ -90,7 +90,8 @@ def _named(number: int, name: str, step: Callable[[sqlite_utils.Database], None]
         except Exception as e:
             raise _StepFailed(number, name) from e
         if not db.conn.in_transaction:  # a step that committed broke the all-or-nothing upgrade
-            raise _StepFailed(number, name) from RuntimeError("the step committed the upgrade's transaction")
+            raise _StepFailed(number, name, committed=True) from RuntimeError(
+                "the step committed the upgrade's transaction (`with db.conn:`?)")
     run.__name__ = name
     return run
 
@@ -153,8 +154,8 @@ def check_readable(db: sqlite_utils.Database, path: Path, *, older: bool = False
 
 
 def upgrade(db: sqlite_utils.Database, path: Path) -> SchemaState:
-    """For a writable open: apply the pending steps, create missing tables and set the version, all in one
-    transaction; a database written by a newer kbscan is refused untouched."""
+    """For a writable open: apply the pending steps and set the version in one transaction, then create the
+    tables that do not exist yet; a database written by a newer kbscan is refused untouched."""
     state = schema_state(db)
     _refuse_newer(path, state)
     if state.current:
@@ -171,11 +172,12 @@ def upgrade(db: sqlite_utils.Database, path: Path) -> SchemaState:
         db.rollback()
         if isinstance(e, _StepFailed):
             cause = e.__cause__
+            outcome = ("the steps before it may be in the file (a bug in kbscan)" if e.committed else
+                       "nothing was changed (the file is as the earlier release left it, and that release still "
+                       "runs on it)")
             raise StoreError(f"{path}: upgrading the state database from schema version {before.version} to "
-                             f"{SCHEMA_VERSION} failed at {e}: {type(cause).__name__}: {cause}; nothing was "
-                             "changed (the file is as the earlier release left it, and that release still runs "
-                             "on it). Report this with the file, or move the file aside to start with an empty "
-                             "state") from cause
+                             f"{SCHEMA_VERSION} failed at {e}: {type(cause).__name__}: {cause}; {outcome}. Report "
+                             "this with the file, or move the file aside to start with an empty state") from cause
         raise
     if before.version != SCHEMA_VERSION:
         log.info("%s: upgraded the state database from schema version %d to %d", path, before.version,
