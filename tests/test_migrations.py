@@ -27,7 +27,8 @@ from scanner.store.db import connected
 
 REPO = Path(__file__).resolve().parents[1]
 RELEASE = REPO / "tests" / "data" / "state" / "release-508f267"
-STEP_NAMES = ["0001_release_before_versioning", "0002_remerge_catalogue"]
+STEP_NAMES = [name for name, _ in migrations.STEPS]  # later releases append theirs
+V, NEXT = migrations.SCHEMA_VERSION, migrations.SCHEMA_VERSION + 1
 HISTORY = ("scans", "host_status", "host_findings", "transitions", "daemon_state", "inventory_cache")
 SOURCES = ("sources", "source_entries")
 
@@ -73,6 +74,7 @@ def stored_merge(database: Path) -> list[Any]:
 def test_the_fixture_is_the_release_before_versioning_with_real_content(state: Path):
     before = dump(state)
     assert before["-user_version"] == 0 and "_sqlite_migrations" not in before
+    assert STEP_NAMES[:2] == ["0001_release_before_versioning", "0002_remerge_catalogue"]
     assert {table: len(before[table]) for table in (*HISTORY, *SOURCES, "catalogue_entries", "catalogue_changes")} == {
         "scans": 4, "host_status": 5, "host_findings": 23, "transitions": 40, "daemon_state": 4,
         "inventory_cache": 4, "sources": 5, "source_entries": 18, "catalogue_entries": 14, "catalogue_changes": 18}
@@ -177,7 +179,7 @@ def test_status_says_which_schema_version_a_new_state_dir_will_get(tmp_path: Pat
     status = kbscan(config, "status")
     assert status.returncode == 0, status.stderr
     assert status.stdout.splitlines()[-1] == ("state: no database yet (the first refresh, import or daemon run "
-                                              "creates it, at schema version 2)")
+                                              f"creates it, at schema version {V})")
     assert not (tmp_path / "state").exists()
 
 
@@ -189,7 +191,7 @@ def test_read_only_commands_refuse_the_old_release_until_a_writer_upgrades_it(st
         done = kbscan(config, *args)
         assert done.returncode == 2, (args, done.stdout, done.stderr)
         assert done.stderr.startswith(f"kbscan: error: {state}: the state database is at schema version 0, older "
-                                      "than this kbscan's 2"), done.stderr
+                                      f"than this kbscan's {V}"), done.stderr
         assert "restart the service (kbscan daemon), or run 'kbscan catalogue refresh'" in done.stderr
     check = kbscan(config, "check", "HV01")
     assert check.returncode == 3 and check.stdout.startswith("KBSCAN UNKNOWN - ") and "schema version 0" in check.stdout
@@ -197,9 +199,9 @@ def test_read_only_commands_refuse_the_old_release_until_a_writer_upgrades_it(st
     assert status.returncode == 0, status.stderr
     lines = status.stdout.splitlines()
     assert lines[0].startswith("catalogue: database, 14 entries, refreshed ")
-    assert lines[-1] == ("state: schema version 0, older than this kbscan's 2: upgraded in place by the next command "
-                         "that writes it (the daemon when it starts, catalogue refresh or import); until then scan, "
-                         "check and catalogue list/show refuse it")
+    assert lines[-1] == (f"state: schema version 0, older than this kbscan's {V}: upgraded in place by the next "
+                         "command that writes it (the daemon when it starts, catalogue refresh or import); until "
+                         "then scan, check and catalogue list/show refuse it")
     history = kbscan(config, "history", "HV03")  # these only show what they find: they read it as it is
     assert history.returncode == 0 and history.stdout.splitlines()[0].endswith("host       noncompliant -> gone")
     diff = kbscan(config, "catalogue", "diff")
@@ -222,7 +224,7 @@ def test_cli_works_on_the_upgraded_release(state: Path):
     assert lines[6].startswith("last scan: ") and ", 4 hosts, 0 errors" in lines[6]
     assert lines[7] == "hosts: 1 compliant, 2 noncompliant, 1 unknown, 1 gone"
     assert lines[8].startswith("daemon: not running (last pid ")
-    assert lines[9].startswith("state: schema version 2 (current), last step 0002_remerge_catalogue applied ")
+    assert lines[9].startswith(f"state: schema version {V} (current), last step {STEP_NAMES[-1]} applied ")
     listing = kbscan(config, "catalogue", "list", "--format", "json")
     assert listing.returncode == 0, listing.stderr
     assert [entry["kb"] for entry in json.loads(listing.stdout)] == sorted(before)
@@ -252,9 +254,9 @@ def test_the_daemon_upgrades_the_old_release_at_start_and_adds_to_its_history(st
         daemon.send_signal(signal.SIGTERM)
         _, log = daemon.communicate(timeout=30)
     assert daemon.returncode == 0, log
-    assert f"{state}: upgraded the state database from schema version 0 to 2" in log
+    assert f"{state}: upgraded the state database from schema version 0 to {V}" in log
     after = dump(state)
-    assert after["-user_version"] == 2
+    assert after["-user_version"] == V
     for table in ("scans", "transitions"):
         assert after[table][:len(before[table])] == before[table], table
     assert after["scans"][4][0] == 5  # the upgraded daemon's first scan follows the old ones
@@ -264,7 +266,7 @@ def test_a_database_from_a_newer_release_is_refused_untouched(state: Path):
     with connected(state):
         pass
     with closing(sqlite3.connect(state)) as conn:
-        conn.execute("PRAGMA user_version = 3")
+        conn.execute(f"PRAGMA user_version = {NEXT}")
         conn.commit()
     before = dump(state)
     config = write_config(state)
@@ -272,27 +274,27 @@ def test_a_database_from_a_newer_release_is_refused_untouched(state: Path):
                  ("catalogue", "import", str(REPO / "tests/data/pages/list-own.xml"))):
         done = kbscan(config, *args)
         assert done.returncode == 2, (args, done.stdout, done.stderr)
-        assert done.stderr == (f"kbscan: error: {state}: the state database is at schema version 3, written by a "
-                               "newer kbscan than this one, which knows versions up to 2; nothing was changed. "
+        assert done.stderr == (f"kbscan: error: {state}: the state database is at schema version {NEXT}, written by "
+                               f"a newer kbscan than this one, which knows versions up to {V}; nothing was changed. "
                                "Upgrade kbscan to the release that wrote it (or newer), or point state_dir at "
                                "another directory\n"), args
     assert dump(state) == before
 
 
 def test_a_database_with_a_step_this_build_does_not_know_is_refused(state: Path):
-    """The same version number written by another build (two branches that each added a step 3, say)."""
+    """The same version number written by another build (two branches that each added a step, say)."""
     with connected(state):
         pass
     with closing(sqlite3.connect(state)) as conn:
         conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES "
-                     "('kbscan', '0003_from_elsewhere', '2027-01-01 00:00:00+00:00')")
+                     "('kbscan', '9999_from_elsewhere', '2027-01-01 00:00:00+00:00')")
         conn.commit()
     for readonly in (False, True):
         with pytest.raises(StoreError) as refused, connected(state, readonly=readonly):
             pass
         assert str(refused.value) == (
-            f"{state}: the state database is at schema version 2, written by a newer kbscan than this one, which "
-            "knows versions up to 2 (steps this one does not know: 0003_from_elsewhere); nothing was changed. "
+            f"{state}: the state database is at schema version {V}, written by a newer kbscan than this one, which "
+            f"knows versions up to {V} (steps this one does not know: 9999_from_elsewhere); nothing was changed. "
             "Upgrade kbscan to the release that wrote it (or newer), or point state_dir at another directory")
 
 
@@ -301,13 +303,13 @@ def test_a_failing_step_leaves_the_earlier_release_file_untouched(state: Path, m
         db.execute("DELETE FROM transitions")
         raise ValueError("no such thing")
 
-    monkeypatch.setattr(migrations, "STEPS", (*migrations.STEPS, ("0003_breaks", breaks)))
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(migrations, "STEPS", (*migrations.STEPS, ("9999_breaks", breaks)))
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", NEXT)
     before = dump(state)
     with pytest.raises(StoreError) as failed, connected(state):
         pass
     assert str(failed.value) == (
-        f"{state}: upgrading the state database from schema version 0 to 3 failed at step 3 '0003_breaks': "
+        f"{state}: upgrading the state database from schema version 0 to {NEXT} failed at step {NEXT} '9999_breaks': "
         "ValueError: no such thing; nothing was changed (the file is as the earlier release left it, and that "
         "release still runs on it). Report this with the file, or move the file aside to start with an empty state")
     assert dump(state) == before
@@ -318,15 +320,15 @@ def test_a_step_that_commits_on_its_own_is_named(tmp_path: Path, monkeypatch: py
         with db.conn:
             db.execute("CREATE TABLE early (x)")
 
-    monkeypatch.setattr(migrations, "STEPS", (*migrations.STEPS, ("0003_commits", commits)))
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(migrations, "STEPS", (*migrations.STEPS, ("9999_commits", commits)))
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", NEXT)
     with pytest.raises(StoreError) as failed, connected(tmp_path / "kbscan.db"):
         pass
     assert str(failed.value) == (
-        f"{tmp_path / 'kbscan.db'}: upgrading the state database from schema version 0 to 3 failed at step 3 "
-        "'0003_commits': RuntimeError: the step committed the upgrade's transaction (`with db.conn:`?); the steps "
-        "before it may be in the file (a bug in kbscan). Report this with the file, or move the file aside to "
-        "start with an empty state")
+        f"{tmp_path / 'kbscan.db'}: upgrading the state database from schema version 0 to {NEXT} failed at step "
+        f"{NEXT} '9999_commits': RuntimeError: the step committed the upgrade's transaction (`with db.conn:`?); "
+        "the steps before it may be in the file (a bug in kbscan). Report this with the file, or move the file "
+        "aside to start with an empty state")
 
 
 SLOW_UPGRADE = """
@@ -341,15 +343,15 @@ def slow(db):
     time.sleep(float(sys.argv[3]))
 
 logging.basicConfig(level=logging.INFO, format="%(message)s")
-migrations.STEPS = (*migrations.STEPS, ("0003_slow", slow))
-migrations.SCHEMA_VERSION = 3
+migrations.STEPS = (*migrations.STEPS, ("9999_slow", slow))
+migrations.SCHEMA_VERSION = len(migrations.STEPS)
 with connected(Path(sys.argv[1])):
     pass
 """
 
 
 def test_two_processes_upgrading_at_once_apply_each_step_once(state: Path, tmp_path: Path):
-    ready = tmp_path / "in-step-3"
+    ready = tmp_path / "in-the-added-step"
     first = subprocess.Popen([sys.executable, "-c", SLOW_UPGRADE, str(state), str(ready), "2"], cwd=REPO,
                              stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
@@ -361,11 +363,11 @@ def test_two_processes_upgrading_at_once_apply_each_step_once(state: Path, tmp_p
                             capture_output=True, text=True, timeout=60, check=False)
     _, first_log = first.communicate(timeout=60)
     assert (first.returncode, second.returncode) == (0, 0), (first_log, second.stderr)
-    assert "upgraded the state database from schema version 0 to 3" in first_log
+    assert f"upgraded the state database from schema version 0 to {NEXT}" in first_log
     assert "upgraded" not in second.stderr and not ready.exists()  # it waited, then found nothing to do
     after = dump(state)
-    assert [row[2] for row in after["_sqlite_migrations"]] == [*STEP_NAMES, "0003_slow"]
-    assert after["-user_version"] == 3 and dict(after["daemon_state"])["pid"].endswith("+")
+    assert [row[2] for row in after["_sqlite_migrations"]] == [*STEP_NAMES, "9999_slow"]
+    assert after["-user_version"] == NEXT and dict(after["daemon_state"])["pid"].endswith("+")
     assert not dict(after["daemon_state"])["pid"].endswith("++")
 
 
@@ -381,8 +383,8 @@ def slow(db):
     Path(sys.argv[2]).touch()
     time.sleep(60)
 
-migrations.STEPS = (*migrations.STEPS, ("0003_slow", slow))
-migrations.SCHEMA_VERSION = 3
+migrations.STEPS = (*migrations.STEPS, ("9999_slow", slow))
+migrations.SCHEMA_VERSION = len(migrations.STEPS)
 with connected(Path(sys.argv[1])):
     pass
 """
@@ -390,7 +392,7 @@ with connected(Path(sys.argv[1])):
 
 def test_a_killed_upgrade_leaves_the_earlier_release_file_untouched_and_upgradable(state: Path, tmp_path: Path):
     before = dump(state)
-    ready = tmp_path / "in-step-3"
+    ready = tmp_path / "in-the-added-step"
     upgrade = subprocess.Popen([sys.executable, "-c", KILLED_UPGRADE, str(state), str(ready)], cwd=REPO,
                                stderr=subprocess.PIPE, text=True)
     try:
