@@ -4,7 +4,7 @@ The zip holds `CVEs_<date>.csv` and `Custom_<date>.csv` with the columns DatePos
 Title, AffectedProduct, AffectedComponent, Severity, Impact, Supersedes, Exploits: one row per (CVE, KB,
 product). The rows of one KB become one entry: products are the union of the Windows products kbscan
 scans (an "Internet Explorer 11 on Windows Server 2012 R2" row counts for ws2012r2, as WES-NG counts it),
-`released` the earliest DatePosted (the shorter deferral, DESIGN.md 3a), `supersedes` the union of the
+`released` the DatePosted most of its rows give (see `_released`), `supersedes` the union of the
 Supersedes cells split on ';'. Rows with no KB (empty, "Information", a package name), of products kbscan
 does not scan, and supersedes ids that are no KB are counted and skipped (docs/sources.md).
 
@@ -151,7 +151,9 @@ def looks_like_definitions(body: bytes) -> bool:
 class _Kb:
     """The rows of one KB, gathered."""
 
-    released: date | None = None
+    released: date | None = None  # set once every row is read (_released)
+
+    dates: dict[date, int] = field(default_factory=dict)  # DatePosted -> rows
     products: dict[str, None] = field(default_factory=dict)
     archs: set[str] = field(default_factory=set)
     on: set[str] = field(default_factory=set)  # components of Windows named as "X on Windows ..."
@@ -270,8 +272,8 @@ def _read(rows: Iterable[list[str]], kbs: dict[str, _Kb], counts: dict[str, int]
             released = dates[posted] = _date(posted)
         if released is None:
             counts["no_date"] += 1
-        elif gathered.released is None or released < gathered.released:
-            gathered.released = released
+        else:
+            gathered.dates[released] = gathered.dates.get(released, 0) + 1
         gathered.products[found.product] = None
         if found.arch:
             gathered.archs.add(found.arch)
@@ -301,6 +303,16 @@ def _supersedes(cell: str) -> tuple[tuple[str, ...], int]:
     return found, len(parts) - len(found)
 
 
+def _released(dates: dict[date, int]) -> date | None:
+    """The day most of a KB's rows were posted: its rows are posted on its release day, and a CVE published
+    months earlier or revised later that names the KB adds a row of its own date (KB5082123, April 2026's
+    cumulative update, has 796 rows of 2026-04-14 and 8 of 2025-12-02). The earliest date would end its
+    deferral window before it was released. Ties: the earlier day."""
+    if not dates:
+        return None
+    return min(dates, key=lambda day: (-dates[day], day))
+
+
 def _date(text: str) -> date | None:
     text = text.strip()
     if len(text) != 8 or not text.isdigit():
@@ -317,6 +329,7 @@ def _packages(kbs: dict[str, _Kb]) -> frozenset[str]:
     is as broad but supersedes only older standalone updates; the first package of a chain is not told
     from one either, and stays a security update (never deferred), which is the side to err on."""
     for gathered in kbs.values():
+        gathered.released = _released(gathered.dates)
         gathered.components = {c.strip() for c in gathered.components} - {""}
         gathered.titles = {" ".join(t.split()): None for t in gathered.titles if t.strip()}
     broad = {kb for kb, gathered in kbs.items() if len(gathered.components) >= PACKAGE_COMPONENTS}
