@@ -1,4 +1,5 @@
-"""Pure: the smallest set of packages that resolves a host's missing findings, with download links.
+"""Pure: the smallest set of packages that resolves a host's missing findings, with download links, and
+the line that names the one package resolving most of them ("install KB5035857: resolves 280 of 306 missing").
 
 Candidates for a missing KB are the KB itself (when it has a package of its own) and every package
 that covers it (Catalogue.covers: superseders and the rollups that include it) that applies to the
@@ -83,3 +84,27 @@ class Remediator:
 
 def remediate(catalogue: Catalogue, host: HostResult) -> tuple[Remedy, ...]:
     return Remediator(catalogue).remedies(host)
+
+
+def headline(host: HostResult) -> str | None:
+    """The line that leads a host's remediation: the one package that resolves the most of its missing
+    findings, "install KB5035857: resolves 280 of 306 missing", and what the other packages add ("; 3 more
+    packages resolve the other 26"). None when nothing is missing or no remediation was computed.
+
+    With cumulative updates the first package is the newest one that supersedes the rest (a chain of them
+    covers every earlier month), so this line is what an admin acts on; reports print it before the list."""
+    missing = host.count(Status.MISSING)
+    if not missing or not host.remediation:
+        return None
+    first, rest = host.remediation[0], host.remediation[1:]
+    text = remedy_line(first, missing)
+    if len(rest) == 1:
+        text += f"; 1 more package resolves the other {len(rest[0].resolves)}"
+    elif rest:  # the greedy cover's sets do not overlap: the others resolve the rest exactly
+        text += f"; {len(rest)} more packages resolve the other {sum(len(r.resolves) for r in rest)}"
+    return text
+
+
+def remedy_line(remedy: Remedy, missing: int) -> str:
+    """"install KB5035857: resolves 280 of 306 missing" for one package of a host with `missing` findings."""
+    return f"install {remedy.kb}: resolves {len(remedy.resolves)} of {missing} missing"
