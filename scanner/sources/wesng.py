@@ -162,6 +162,7 @@ class _Kb:
     cves: set[str] = field(default_factory=set)
     exploited: set[str] = field(default_factory=set)
     severities: set[str] = field(default_factory=set)
+    fixes: set[tuple[str, str]] = field(default_factory=set)  # (CVE or advisory id, product) it fixes
     titles: dict[str, None] = field(default_factory=dict)
 
 
@@ -192,7 +193,8 @@ def parse_definitions(data: bytes, where: str, hints: SourceHints) -> Definition
             except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as e:
                 raise SourceError(f"{where}: {name}: cannot unpack it: {e}; download definitions.zip again") from e
     packages = _packages(kbs)
-    entries = tuple(_entry(kb, gathered, kb in packages, hints)
+    containers = _containers(kbs)
+    entries = tuple(_entry(kb, gathered, kb in packages, containers.get(kb, ()), hints)
                     for kb, gathered in sorted(kbs.items(), key=lambda i: kb_sort_key(i[0])))
     return Definitions(entries, Skipped(**counts), version)
 
@@ -286,10 +288,12 @@ def _read(rows: Iterable[list[str]], kbs: dict[str, _Kb], counts: dict[str, int]
                 relation = relations[supersedes] = _supersedes(supersedes)
             gathered.supersedes.update(relation[0])
             counts["junk_supersedes"] += relation[1]
-        if cve[:4] == "CVE-":
-            gathered.cves.add(cve)
-            if exploits:
-                gathered.exploited.add(cve)
+        if cve:
+            gathered.fixes.add((cve, found.product))
+            if cve[:4] == "CVE-":
+                gathered.cves.add(cve)
+                if exploits:
+                    gathered.exploited.add(cve)
         gathered.severities.add(severity)
         gathered.titles[title] = None
     counts["rows"] += total
@@ -336,6 +340,42 @@ def _packages(kbs: dict[str, _Kb]) -> frozenset[str]:
     return frozenset(kb for kb in broad if any(older in broad for older in kbs[kb].supersedes))
 
 
+def _containers(kbs: dict[str, _Kb]) -> dict[str, tuple[str, ...]]:
+    """KB -> the KBs that fix every vulnerability it fixes, on every product it fixes it on: installing one of
+    them leaves nothing of this KB's to fix. MSRC lists a month's vulnerabilities under alternatives that do
+    not supersede each other: the security-only update and the monthly rollup (Server 2008 R2 to 2012 R2),
+    the hotpatch and the cumulative update (Server 2022 and 2025). Without this, the security-only update or
+    hotpatch stays missing on a host whose later rollup or cumulative update fixes all of it.
+
+    Stored as included_in, from the rows alone. Where two KBs fix the same set, one contains the other by a
+    fixed order (the one a later KB supersedes in the data, then the higher number), so the relation has no
+    cycle (DESIGN.md 3a)."""
+    holders: dict[tuple[str, str], set[str]] = {}
+    for kb, gathered in kbs.items():
+        for pair in gathered.fixes:
+            holders.setdefault(pair, set()).add(kb)
+    continued = {older for gathered in kbs.values() for older in gathered.supersedes}
+
+    def rank(kb: str) -> tuple[int, bool, tuple[int, str]]:
+        return len(kbs[kb].fixes), kb in continued, kb_sort_key(kb)
+
+    found: dict[str, tuple[str, ...]] = {}
+    for kb, gathered in kbs.items():
+        if not gathered.fixes:
+            continue
+        pairs = sorted(gathered.fixes, key=lambda pair: len(holders[pair]))
+        candidates = holders[pairs[0]] - {kb}
+        for pair in pairs[1:]:
+            if not candidates:
+                break
+            candidates = candidates & holders[pair]
+        mine = rank(kb)
+        containing = [other for other in candidates if rank(other) > mine]
+        if containing:
+            found[kb] = tuple(sorted(containing, key=kb_sort_key))
+    return found
+
+
 def _kind(gathered: _Kb, package: bool) -> Kind:
     """A monthly package is a cumulative update on Windows 10 / Server 2016 and later, a monthly rollup
     before. Otherwise the kind the update titles say when they agree (the Custom rows' service packs and
@@ -374,7 +414,8 @@ def display_name(product_id: str) -> str:
     return f"{_NAMES.get(family, family)}{f' Version {version.upper()}' if version else ''}"
 
 
-def _entry(kb: str, gathered: _Kb, package: bool, hints: SourceHints) -> CatalogueEntry:
+def _entry(kb: str, gathered: _Kb, package: bool, containers: tuple[str, ...],
+           hints: SourceHints) -> CatalogueEntry:
     kind = _kind(gathered, package)
     notes = []
     if gathered.archs:
@@ -389,7 +430,9 @@ def _entry(kb: str, gathered: _Kb, package: bool, hints: SourceHints) -> Catalog
     return CatalogueEntry(
         kb=kb, title=_title(kb, kind, gathered), kind=kind, released=gathered.released,
         products=tuple(p for p in PRODUCTS if p in gathered.products), roles=hints.roles,
-        supersedes=supersedes, sources=(hints.name,),
-        provenance={"supersedes": (hints.name,)} if supersedes else {}, notes="; ".join(notes),
+        supersedes=supersedes, included_in=containers, sources=(hints.name,),
+        provenance={fact: (hints.name,) for fact, said in (("supersedes", supersedes), ("included_in", containers))
+                    if said},
+        notes="; ".join(notes),
         security=facts,
     )

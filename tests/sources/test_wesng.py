@@ -60,16 +60,17 @@ def test_affected_product_names_map_to_product_ids(name: str, expected: Product)
 
 
 def entry(kb: str, title: str, kind: Kind, released: date, products: tuple[str, ...], supersedes: tuple[str, ...],
-          notes: str, security: SecurityFacts) -> CatalogueEntry:
+          notes: str, security: SecurityFacts, included_in: tuple[str, ...] = ()) -> CatalogueEntry:
+    said = {fact: ("wesng",) for fact, value in (("supersedes", supersedes), ("included_in", included_in)) if value}
     return CatalogueEntry(kb=kb, title=title, kind=kind, released=released, products=products,
-                          supersedes=supersedes, sources=("wesng",),
-                          provenance={"supersedes": ("wesng",)} if supersedes else {}, notes=notes,
-                          security=security)
+                          supersedes=supersedes, included_in=included_in, sources=("wesng",), provenance=said,
+                          notes=notes, security=security)
 
 
 def test_real_rows_of_cumulative_updates_rollups_and_security_only_updates(tmp_path: Path) -> None:
     """January to April 2024 for Server 2019 (each supersedes the month before) and May 2019 for Server
-    2012 R2: April's broad update, the May rollup that supersedes it, and May's security-only update. The
+    2012 R2: April's broad update, the May rollup that supersedes it, and May's security-only update (whose
+    every vulnerability the rollup fixes too: included in it). The
     January update supersedes December's, which this file lacks, so it is not told from a security update;
     nor is April 2019's (its March predecessor is not in the file either)."""
     path = build_zip(tmp_path / "definitions.zip", WS2019_CUS + WS2012R2_MAY_2019)
@@ -82,7 +83,7 @@ def test_real_rows_of_cumulative_updates_rollups_and_security_only_updates(tmp_p
               Kind.UPDATE_ROLLUP, date(2019, 5, 14), R2, ("KB4493446",), ie, SecurityFacts("Critical", 30, 2)),
         entry("KB4499165", "2019-05 Security Update for Windows 8.1, Windows Server 2012 R2 (KB4499165)",
               Kind.SECURITY_UPDATE, date(2019, 5, 14), R2, (), "architectures: x64, x86",
-              SecurityFacts("Critical", 24, 2)),
+              SecurityFacts("Critical", 24, 2), included_in=("KB4499151",)),  # the rollup fixes all of it
         entry("KB5034127", "2024-01 Security Update for Windows 10 Version 1809, Windows Server 2019 (KB5034127)",
               Kind.SECURITY_UPDATE, date(2024, 1, 9), CU19, ("KB5033371",), ARCH19, SecurityFacts("Critical", 34, 1)),
         entry("KB5034768", "2024-02 Cumulative Update for Windows 10 Version 1809, Windows Server 2019 (KB5034768)",
@@ -185,3 +186,26 @@ def test_wesng_source_kind_defaults_its_url_and_unknown_kinds_are_refused() -> N
         parse_config({"sources": [{"name": "m", "kind": "msrc", "url": "https://x.test/"}]}, Path("k.toml"))
     with pytest.raises(ConfigError, match=r"at 'sources\[0\]\.url': every \[\[sources\]\] needs a name and a url"):
         parse_config({"sources": [{"name": "p"}]}, Path("k.toml"))
+
+
+def rows(*cells: tuple[str, str, str, str]) -> str:
+    """(KB, CVE, product, supersedes) -> CSV lines in WES-NG's columns."""
+    return "".join(f'"20240312","{cve}","{kb}","T","{product}","C{i}","Important","I","{older}",\n'
+                   for i, (kb, cve, product, older) in enumerate(cells))
+
+
+def test_a_kb_whose_every_fix_another_kb_makes_is_included_in_it_without_cycles() -> None:
+    """5000001 and 5000002 fix the same two CVEs (a hotpatch and a cumulative update); a later KB supersedes
+    5000002 only, so 5000001 is included in 5000002 and not the other way round. 5000003 fixes CVE-1 only:
+    included in all three others. 5000004 fixes CVE-1 on Server 2019 as well: included in none."""
+    ws = "Windows Server 2022"
+    text = HEADER + "\n" + rows(
+        ("5000001", "CVE-2024-1", ws, ""), ("5000001", "CVE-2024-2", ws, ""),
+        ("5000002", "CVE-2024-1", ws, ""), ("5000002", "CVE-2024-2", ws, ""),
+        ("5000009", "CVE-2024-9", ws, "5000002"),
+        ("5000003", "CVE-2024-1", ws, ""),
+        ("5000004", "CVE-2024-1", ws, ""), ("5000004", "CVE-2024-1", "Windows Server 2019", ""))
+    found = parse_definitions(zip_bytes({"CVEs_20240312.csv": text}), "d.zip", HINTS)
+    assert [(e.kb, e.included_in) for e in found.entries] == [
+        ("KB5000001", ("KB5000002",)), ("KB5000002", ()), ("KB5000003", ("KB5000001", "KB5000002", "KB5000004")),
+        ("KB5000004", ()), ("KB5000009", ())]
