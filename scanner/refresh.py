@@ -18,6 +18,7 @@ from scanner.lock import RefreshLock
 from scanner.merge import SourceEntries, merge
 from scanner.models import SourceHealth
 from scanner.sources import ParsedPage, SourceHints, parse_page
+from scanner.sources.wesng import looks_like_definitions
 from scanner.store.catalogue import (
     SourceRecord,
     SourceState,
@@ -106,10 +107,11 @@ def _refresh_source(session: requests.Session, config: Config, hints: SourceHint
     fetched = SourceRecord(SourceHealth(hints.name, hints.url, "ok", now, result.status), etag=result.etag,
                            last_modified=result.last_modified)
     try:
+        if kind == "wesng" and not looks_like_definitions(result.body):
+            raise SourceError(f"{hints.url}: a kind = \"wesng\" source gave no zip archive "
+                              f"({result.content_type or 'no content type'}), not WES-NG's definitions.zip; "
+                              "check the url")
         parsed, error = parse_page(result.body, result.content_type, hints.url, hints), ""
-        if kind == "wesng" and parsed.family != "wesng":
-            raise SourceError(f"{hints.url}: a kind = \"wesng\" source gave a {parsed.family} page, not WES-NG's "
-                              "definitions.zip; check the url")
     except SourceError as e:
         parsed, error = ParsedPage("unknown", ()), str(e)
     return _guarded(parsed, previous, hints, now, fetched, error)

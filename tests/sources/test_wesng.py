@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import pytest
 
@@ -209,3 +210,32 @@ def test_a_kb_whose_every_fix_another_kb_makes_is_included_in_it_without_cycles(
     assert [(e.kb, e.included_in) for e in found.entries] == [
         ("KB5000001", ("KB5000002",)), ("KB5000002", ()), ("KB5000003", ("KB5000001", "KB5000002", "KB5000004")),
         ("KB5000004", ()), ("KB5000009", ())]
+
+
+def test_a_wesng_source_refreshes_over_http_and_refuses_a_page_that_is_no_zip(tmp_path: Path,
+                                                                               local_server: Any) -> None:
+    from scanner.config import Config, HttpConfig, SourceConfig
+    from scanner.pipeline import load_catalogue
+    from scanner.refresh import refresh_catalogue
+
+    body = build_zip(tmp_path / "definitions.zip", WS2019_CUS).read_bytes()
+    good = local_server.page("/wesng/definitions.zip", body, headers={"Content-Type": "application/zip"})
+    wiki = (Path(__file__).resolve().parents[1] / "data" / "pages" / "hyperv-2012-wiki.html").read_bytes()
+    html = local_server.page("/wesng/moved.html", wiki)  # a page kbscan reads, but not what this source is
+    config = Config(state_dir=tmp_path / "state", http=HttpConfig(retries=0, backoff=0.0),
+                    sources=(SourceConfig("wesng", good, ("ws2019",), (), "wesng"),
+                             SourceConfig("moved", html, (), (), "wesng")))
+    result = refresh_catalogue(config)
+    by_kb, _, _ = real_rows()
+    rows = sum(len(by_kb[kb]) for kb in WS2019_CUS)
+    clients = sum("Windows 10 Version 1809" in line for kb in WS2019_CUS for line in by_kb[kb])
+    assert [(s.name, s.state, s.entries, s.message) for s in result.sources] == [
+        ("wesng", "ok", 4, f"wesng: {rows:,} rows -> 4 entries, skipped: 0 rows without a KB id, 0 of products "
+                           "kbscan does not scan, 0 of semi-annual Windows Server releases, 0 supersedes ids that "
+                           f"are no KB, {clients:,} of products outside the source's products"),
+        ("moved", "failed", 0, f'{html}: a kind = "wesng" source gave no zip archive (text/html), not WES-NG\'s '
+                               "definitions.zip; check the url; nothing stored for this source yet")]
+    catalogue = load_catalogue(config)
+    assert [(e.kb, e.kind, e.products) for e in catalogue.for_product("ws2019")] == [
+        ("KB5034127", Kind.SECURITY_UPDATE, ("ws2019",)), ("KB5034768", Kind.CUMULATIVE_UPDATE, ("ws2019",)),
+        ("KB5035849", Kind.CUMULATIVE_UPDATE, ("ws2019",)), ("KB5036896", Kind.CUMULATIVE_UPDATE, ("ws2019",))]
