@@ -9,6 +9,7 @@ Prints, each step in a fresh subprocess so its peak RSS is its own:
   load     load_catalogue (SQLite -> entries) and Catalogue(...) (indexes and cover closures)
   scan     Server 2016/2019/2022 hosts whose newest cumulative update is a year old, as of a month past the
            definitions: missing/deferred counts and the remediation headline per host
+  fleet    with --hosts N: N hosts, Server 2008 R2 to 2022, scanned through the CLI to a JSON report
 With --profile, the top functions of Catalogue construction (cProfile), for the lead's catalogue.py.
 """
 
@@ -70,6 +71,17 @@ def child(step: str, state: Path, definitions: Path, profile: bool) -> dict[str,
             pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(6)
             figures["profile"] = text.getvalue()
         return figures
+    if step == "fleet":
+        from scanner.cli import main
+
+        started = time.perf_counter()
+        code = main(["--config", str(config_path), "-q", "scan", str(state / "fleet"), "--at", AS_OF,
+                     "--format", "json", "--output", str(state / "fleet.json")], out=sys.stderr)
+        seconds = time.perf_counter() - started
+        report = json.loads((state / "fleet.json").read_text(encoding="utf-8"))
+        findings = sum(len(h["findings"]) for h in report["hosts"])
+        return {"seconds": seconds, "exit": code, "hosts": len(report["hosts"]), "findings": findings,
+                "summary": report["summary"], "report_bytes": f"{(state / 'fleet.json').stat().st_size:,}"}
     from datetime import date
 
     from scanner.pipeline import run_scan
@@ -95,6 +107,37 @@ def prepare(state: Path) -> None:
         (folder / f"{host}.json").write_text(json.dumps(document), encoding="utf-8")
 
 
+FLEET_PRODUCTS = ("ws2008r2", "ws2012", "ws2012r2", "ws2016", "ws2019", "ws2022")
+
+
+def write_fleet(state: Path, hosts: int) -> None:
+    """`hosts` kbscan JSON files, Server 2008 R2 to 2022 in turn: each with one of its product's monthly
+    packages and a tenth of its other KBs (seeded, so runs compare), collected on AS_OF."""
+    import random
+
+    sys.path.insert(0, str(REPO))
+    from scanner.config import load_config
+    from scanner.pipeline import load_catalogue
+
+    catalogue = load_catalogue(load_config(state / "config.toml"))
+    rng = random.Random(16)
+    folder = state / "fleet"
+    folder.mkdir()
+    groups = []
+    for index in range(hosts):
+        product = FLEET_PRODUCTS[index % len(FLEET_PRODUCTS)]
+        entries = catalogue.for_product(product)
+        packages = [e.kb for e in entries if e.kind.value in ("cumulative-update", "update-rollup")]
+        installed = {rng.choice(packages)} | {e.kb for e in entries if rng.random() < 0.1}
+        name = f"FL{index:05d}"
+        document = {"host": name, "collected_at": f"{AS_OF}T06:00:00Z",
+                    "updates": [{"kb": kb} for kb in sorted(installed)]}
+        (folder / f"{name}.json").write_text(json.dumps(document), encoding="utf-8")
+        groups.append(f'[[hosts]]\nmatch = "{name}"\nos = "{product}"\nroles = []\n\n')
+    with (state / "config.toml").open("a", encoding="utf-8") as config:
+        config.write("".join(groups))
+
+
 def run_child(step: str, state: Path, definitions: Path, profile: bool) -> dict[str, object]:
     command = [sys.executable, __file__, "--child", step, "--state", str(state), "--definitions", str(definitions)]
     if profile:
@@ -113,6 +156,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--definitions", type=Path, default=DEFINITIONS)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--hosts", type=int, default=0, help="also scan a fleet of this many hosts (JSON report)")
     parser.add_argument("--child")
     parser.add_argument("--state", type=Path)
     args = parser.parse_args()
@@ -127,7 +171,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="kbscan-wesng-") as folder:
         state = Path(folder)
         prepare(state)
-        for step in ("import", "reimport", "load", "scan"):
+        for step in ("import", "reimport", "load", "scan", *(("fleet",) if args.hosts else ())):
+            if step == "fleet":
+                write_fleet(state, args.hosts)
             figures = run_child(step, state, args.definitions, args.profile)
             profile = figures.pop("profile", None)
             if step == "import":
