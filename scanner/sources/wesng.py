@@ -192,6 +192,8 @@ def parse_definitions(data: bytes, where: str, hints: SourceHints) -> Definition
                     _read(_rows(text, f"{where}: {name}"), kbs, counts, frozenset(hints.products))
             except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as e:
                 raise SourceError(f"{where}: {name}: cannot unpack it: {e}; download definitions.zip again") from e
+            except csv.Error as e:  # a field over csv's 128 KiB limit: no file WES-NG writes
+                raise SourceError(f"{where}: {name}: not WES-NG's CSV ({e}); download definitions.zip again") from e
     packages = _packages(kbs)
     containers = _containers(kbs)
     entries = tuple(_entry(kb, gathered, kb in packages, containers.get(kb, ()), hints)

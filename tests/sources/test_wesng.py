@@ -153,6 +153,13 @@ def test_zips_that_are_not_definitions_are_refused_with_the_file_named(files: di
         parse_definitions(zip_bytes(files), "defs.zip", HINTS)
 
 
+def test_a_field_over_csvs_limit_is_refused_with_the_member_named() -> None:
+    cell = "x" * 200_000
+    body = zip_bytes({"CVEs_20260628.csv": f'{HEADER}\n"20240312","CVE-1","5035849","{cell}","W","C","I","I","",\n'})
+    with pytest.raises(SourceError, match=r"^defs\.zip: CVEs_20260628\.csv: not WES-NG's CSV \("):
+        parse_definitions(body, "defs.zip", HINTS)
+
+
 def test_a_truncated_zip_is_refused() -> None:
     body = zip_bytes({"CVEs_20260628.csv": HEADER + "\n" + "x" * 100_000})
     with pytest.raises(SourceError, match=r"defs\.zip: not a WES-NG definitions\.zip"):
