@@ -142,11 +142,13 @@ def run_child(step: str, state: Path, definitions: Path, profile: bool) -> dict[
     command = [sys.executable, __file__, "--child", step, "--state", str(state), "--definitions", str(definitions)]
     if profile:
         command.append("--profile")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     figures: dict[str, object] = json.loads(done.stdout)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    figures["peak_rss_mb"] = round(peak / 1024, 1) if peak > before else "<= earlier step"
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU seconds of the whole child (interpreter start and imports too): on a machine shared with other
+    # work the wall-clock seconds above grow with the load, these do not
+    figures["cpu_seconds"] = round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2)
     if done.stderr.strip():
         figures["output"] = done.stderr.strip()
     return figures
@@ -161,7 +163,12 @@ def main() -> int:
     parser.add_argument("--state", type=Path)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.state, args.definitions, args.profile)))
+        figures = child(args.child, args.state, args.definitions, args.profile)
+        figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        pool = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the scan's inventory readers, if any
+        if pool:
+            figures["peak_rss_mb_of_a_pool_worker"] = round(pool / 1024, 1)
+        print(json.dumps(figures))
         return 0
     if not args.definitions.is_file():
         print(f"{args.definitions}: not found; pass --definitions FILE (WES-NG's definitions.zip)", file=sys.stderr)
