@@ -334,7 +334,8 @@ def _packages(kbs: dict[str, _Kb]) -> frozenset[str]:
     Windows and supersedes another such KB (the previous month's). A security-only update of the same month
     is as broad but supersedes only older standalone updates; the first package of a chain is not told
     from one either, and stays a security update (never deferred), which is the side to err on."""
-    for gathered in kbs.values():
+    for kb, gathered in kbs.items():
+        gathered.supersedes.discard(kb)  # KB3062577's rows name itself
         gathered.released = _released(gathered.dates)
         gathered.components = {c.strip() for c in gathered.components} - {""}
         gathered.titles = {" ".join(t.split()): None for t in gathered.titles if t.strip()}
@@ -350,8 +351,9 @@ def _containers(kbs: dict[str, _Kb]) -> dict[str, tuple[str, ...]]:
     hotpatch stays missing on a host whose later rollup or cumulative update fixes all of it.
 
     Stored as included_in, from the rows alone. Where two KBs fix the same set, one contains the other by a
-    fixed order (the one a later KB supersedes in the data, then the higher number), so the relation has no
-    cycle (DESIGN.md 3a)."""
+    fixed order (the one a later KB supersedes in the data, then the higher number); and no inclusion is
+    added that, with the data's supersedes and the inclusions before it, would close a cycle (DESIGN.md 3a:
+    such an edge would not be used anyway, and the warning would be kbscan's own doing)."""
     holders: dict[tuple[str, str], set[str]] = {}
     for kb, gathered in kbs.items():
         for pair in gathered.fixes:
@@ -361,8 +363,13 @@ def _containers(kbs: dict[str, _Kb]) -> dict[str, tuple[str, ...]]:
     def rank(kb: str) -> tuple[int, bool, tuple[int, str]]:
         return len(kbs[kb].fixes), kb in continued, kb_sort_key(kb)
 
-    found: dict[str, tuple[str, ...]] = {}
+    covered_by: dict[str, set[str]] = {}  # KB -> the KBs whose installation covers it (one step)
     for kb, gathered in kbs.items():
+        for older in gathered.supersedes:
+            covered_by.setdefault(older, set()).add(kb)
+    found: dict[str, tuple[str, ...]] = {}
+    for kb in sorted(kbs, key=kb_sort_key):
+        gathered = kbs[kb]
         if not gathered.fixes:
             continue
         pairs = sorted(gathered.fixes, key=lambda pair: len(holders[pair]))
@@ -372,10 +379,28 @@ def _containers(kbs: dict[str, _Kb]) -> dict[str, tuple[str, ...]]:
                 break
             candidates = candidates & holders[pair]
         mine = rank(kb)
-        containing = [other for other in candidates if rank(other) > mine]
+        containing = [other for other in sorted(candidates, key=kb_sort_key)
+                      if rank(other) > mine and not _reaches(covered_by, other, kb)]
         if containing:
-            found[kb] = tuple(sorted(containing, key=kb_sort_key))
+            found[kb] = tuple(containing)
+            for other in containing:
+                covered_by.setdefault(kb, set()).add(other)
     return found
+
+
+def _reaches(covered_by: dict[str, set[str]], start: str, goal: str) -> bool:
+    """Whether installing `goal` already covers `start` (a path start -> ... -> goal): then "start is included
+    in goal" would close a cycle. KB3205409 (December 2016) supersedes KB3205408 of the same day, which fixes
+    every vulnerability KB3205409 fixes and more."""
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in covered_by.get(todo.pop(), ()):
+            if nxt == goal:
+                return True
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return False
 
 
 def _kind(gathered: _Kb, package: bool) -> Kind:

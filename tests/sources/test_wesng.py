@@ -212,11 +212,16 @@ def test_a_kb_whose_every_fix_another_kb_makes_is_included_in_it_without_cycles(
         ("5000002", "CVE-2024-1", ws, ""), ("5000002", "CVE-2024-2", ws, ""),
         ("5000009", "CVE-2024-9", ws, "5000002"),
         ("5000003", "CVE-2024-1", ws, ""),
-        ("5000004", "CVE-2024-1", ws, ""), ("5000004", "CVE-2024-1", "Windows Server 2019", ""))
+        ("5000004", "CVE-2024-1", ws, ""), ("5000004", "CVE-2024-1", "Windows Server 2019", ""),
+        ("5000005", "CVE-2024-5", ws, ""), ("5000005", "CVE-2024-6", ws, ""),  # contains 5000006's fixes,
+        ("5000006", "CVE-2024-5", ws, "5000005"),  # ... but 5000006 supersedes it: no inclusion, no cycle
+        ("5000007", "CVE-2024-7", ws, "5000007"))  # a KB naming itself supersedes nothing
     found = parse_definitions(zip_bytes({"CVEs_20240312.csv": text}), "d.zip", HINTS)
     assert [(e.kb, e.included_in) for e in found.entries] == [
         ("KB5000001", ("KB5000002",)), ("KB5000002", ()), ("KB5000003", ("KB5000001", "KB5000002", "KB5000004")),
-        ("KB5000004", ()), ("KB5000009", ())]
+        ("KB5000004", ()), ("KB5000005", ()), ("KB5000006", ()), ("KB5000007", ()), ("KB5000009", ())]
+    assert [(e.kb, e.supersedes) for e in found.entries if e.supersedes] == [
+        ("KB5000006", ("KB5000005",)), ("KB5000009", ("KB5000002",))]
 
 
 def test_a_wesng_source_refreshes_over_http_and_refuses_a_page_that_is_no_zip(tmp_path: Path,
