@@ -4,7 +4,8 @@ the line that names the one package resolving most of them ("install KB5035857: 
 Candidates for a missing KB are the KB itself (when it has a package of its own) and every package
 that covers it (Catalogue.covers: superseders and the rollups that include it) that applies to the
 host's product. Greedy set cover: repeatedly take the candidate resolving the most remaining
-findings; ties go to packages the catalogue knows (title, download links) before bare ids named only in
+findings; ties go to packages not held back by the deferral rule on this host (not named by one of its
+deferred findings), then to packages the catalogue knows (title, download links) before bare ids named only in
 an `included_in`, then to the newest (highest KB number, as Microsoft numbers them in order), so a newer
 superseding update is preferred and one rollup covering several findings counts once. The exact
 minimum is NP-hard; greedy stays within a factor ln(n) of it, which with a handful of missing KBs per
@@ -57,9 +58,14 @@ class Remediator:
                 candidates.setdefault(candidate, set()).add(kb)
         remaining = set(missing)
         chosen: list[Remedy] = []
-        # Lazy greedy: a heap ordered by (coverage, newest); a popped candidate whose coverage shrank since
-        # it was pushed goes back with its new size. Linearithmic where the plain greedy loop is quadratic.
-        heap = [(-len(resolves), self._newest_first(kb), kb) for kb, resolves in candidates.items()]
+        # Packages still inside their deferral window on this host (its deferred findings name them): among
+        # candidates resolving as much, one whose window is over goes first, so a host missing March's
+        # cumulative update is told to install March's, not April's that the policy still holds back.
+        waiting = {f.via for f in host.findings if f.status is Status.DEFERRED and f.via}
+        # Lazy greedy: a heap ordered by (coverage, not waiting, newest); a popped candidate whose coverage
+        # shrank since it was pushed goes back with its new size. Linearithmic where the plain greedy loop
+        # is quadratic.
+        heap = [(-len(resolves), (kb in waiting, *self._newest_first(kb)), kb) for kb, resolves in candidates.items()]
         heapq.heapify(heap)
         while remaining and heap:
             size, order, best = heapq.heappop(heap)

@@ -49,3 +49,11 @@ def test_one_package_alone_and_nothing_missing() -> None:
     line, _ = host("KB5034439", "KB5033371", at=date(2024, 6, 1))
     assert line == "install KB5036896: resolves 4 of 4 missing"
     assert host("KB5034439", "KB5036896", at=date(2024, 6, 1))[0] is None
+
+
+def test_an_update_the_deferral_rule_still_holds_back_is_not_the_one_named() -> None:
+    """On 2024-04-20 April's update (released 2024-04-12) is deferred until 2024-05-12; March's resolves the
+    same three missing months and is due: it is named, not April's."""
+    line, remedies = host("KB5033371", at=date(2024, 4, 20))
+    assert line == "install KB5035849: resolves 3 of 4 missing; 1 more package resolves the other 1"
+    assert [r.kb for r in remedies] == ["KB5035849", "KB5034439"]
