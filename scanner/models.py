@@ -129,9 +129,6 @@ class CatalogueEntry:
     stated: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=_frozen_map)  # type: ignore[arg-type]
     security: SecurityFacts | None = None  # severity, CVE count, exploits: from a security source (wesng)
 
-    def applies_to(self, product: str, roles: frozenset[str]) -> bool:
-        return product in self.products and all(role in roles for role in self.roles)
-
 
 @dataclass(frozen=True)
 class SourceHealth:
