@@ -105,7 +105,7 @@ def _floor(catalogue: Any) -> dict[str, str]:
     found = {}
     for product in ("ws2008r2", "ws2012", "ws2012r2", "ws2016", "ws2019", "ws2022", "ws2025"):
         entries = catalogue.for_product(product)
-        packages = [e for e in entries if e.kind.value in ("cumulative-update", "update-rollup")]
+        packages = [e for e in entries if e.kind.value in ("cumulative-update", "update-rollup") and e.released]
         if not packages:
             continue
         newest = max(packages, key=lambda e: (e.released, e.kb))
