@@ -14,7 +14,8 @@ from scanner.config import WESNG_URL, parse_config
 from scanner.errors import ConfigError, SourceError
 from scanner.models import CatalogueEntry, Kind, SecurityFacts
 from scanner.sources import SourceHints, parse_page, wesng
-from scanner.sources.wesng import Product, Skipped, parse_definitions, product
+from scanner.sources.wesng import Skipped, parse_definitions
+from scanner.sources.wesng_products import Product, product
 from scanner.store.catalogue import entry_from_json, entry_to_json
 from tests.sources.wesng_subset import HEADER, WS2012R2_MAY_2019, WS2019_CUS, build_zip, real_rows, zip_bytes
 
