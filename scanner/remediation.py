@@ -97,8 +97,9 @@ def headline(host: HostResult) -> str | None:
     findings, "install KB5035857: resolves 280 of 306 missing", and what the other packages add ("; 3 more
     packages resolve the other 26"). None when nothing is missing or no remediation was computed.
 
-    With cumulative updates the first package is the newest one that supersedes the rest (a chain of them
-    covers every earlier month), so this line is what an admin acts on; reports print it before the list."""
+    With cumulative updates the first package is the newest one whose supersedence chain reaches the rest,
+    so this line is what an admin acts on; reports print it before the list. Where the data's chain has a
+    gap (docs/sources.md), it names the newest update before the gap, and the rest stay listed."""
     missing = host.count(Status.MISSING)
     if not missing or not host.remediation:
         return None
