@@ -63,15 +63,41 @@ class HostStatus(StrEnum):
 
 
 # Product ids (DESIGN.md section 2), oldest first. Extend here and in products.py together.
+# Windows 10/11 ids carry the version where a source names one (WES-NG's "Windows 10 Version 1809 for
+# x64-based Systems" is win10-1809; "Windows 10 for x64-based Systems" is the first release, win10-1507);
+# the family ids win10/win11 stand for "version not told".
+WIN10_VERSIONS: tuple[str, ...] = ("1507", "1511", "1607", "1703", "1709", "1803", "1809", "1903", "1909", "2004",
+                                   "20h2", "21h1", "21h2", "22h2")
+WIN11_VERSIONS: tuple[str, ...] = ("21h2", "22h2", "23h2", "24h2", "25h2", "26h1")
 PRODUCTS: tuple[str, ...] = (
     "vista", "ws2008", "win7", "ws2008r2", "win8", "ws2012", "win81", "ws2012r2",
-    "win10", "ws2016", "ws2019", "ws2022", "win11", "ws2025",
+    "win10", *(f"win10-{v}" for v in WIN10_VERSIONS), "ws2016", "ws2019", "ws2022",
+    "win11", *(f"win11-{v}" for v in WIN11_VERSIONS), "ws2025",
 )
 ROLES: tuple[str, ...] = ("hyper-v", "failover-clustering")
 
 
 def _frozen_map(data: Mapping[str, tuple[str, ...]] | None = None) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType(dict(data or {}))
+
+
+_SEVERITIES = ("Low", "Moderate", "Important", "Critical")
+
+
+@dataclass(frozen=True)
+class SecurityFacts:
+    """What a security source (WES-NG's MSRC-derived definitions) says of a KB, for reports: the highest
+    severity of the vulnerabilities it fixes (None when no row gave a known one), how many CVEs it fixes,
+    and how many of those have a public exploit listed."""
+
+    severity: str | None = None
+    cves: int = 0
+    exploits: int = 0
+
+    @staticmethod
+    def severity_rank(severity: str | None) -> int:
+        """0 for an unknown severity, then Low < Moderate < Important < Critical."""
+        return _SEVERITIES.index(severity) + 1 if severity in _SEVERITIES else 0
 
 
 @dataclass(frozen=True)
@@ -101,6 +127,7 @@ class CatalogueEntry:
     provenance: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen_map)
     notes: str = ""
     stated: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=_frozen_map)  # type: ignore[arg-type]
+    security: SecurityFacts | None = None  # severity, CVE count, exploits: from a security source (wesng)
 
 
 @dataclass(frozen=True)
