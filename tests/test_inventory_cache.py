@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from scanner import inventory, inventory_cache
+from scanner.inventory import one_file
 from scanner.inventory_cache import InventoryCache, read_paths_cached
 from scanner.store import cache as cache_store
 from scanner.store.db import open_database
@@ -67,7 +68,8 @@ def test_removed_files_leave_the_cache_and_it_persists(folder: Path, tmp_path: P
 
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths inventory.parse_bytes was really called for."""
+    """The paths parse_bytes was really called for (through inventory/one_file.py, which both the cache
+    and inventory.read_file read and parse with)."""
     calls: list[str] = []
     real = inventory.parse_bytes
 
@@ -75,7 +77,7 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         calls.append(Path(path).name)
         return real(data, path, **kwargs)
 
-    monkeypatch.setattr(inventory, "parse_bytes", counting)
+    monkeypatch.setattr(one_file, "parse_bytes", counting)
     return calls
 
 

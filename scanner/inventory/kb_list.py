@@ -9,7 +9,7 @@ from scanner.inventory.tables import text_lines
 from scanner.inventory.values import build_updates, kb_or_none, make_host
 from scanner.models import HostInventory
 
-_FIRST = re.compile(r"^KB\d{3,8}[ \t]*(?:\r?\n|\r|$)", re.IGNORECASE)
+_FIRST = re.compile(r"^KB\d{3,8}(?:v\d+|[-_][A-Za-z0-9]+)*[ \t]*(?:\r?\n|\r|$)", re.IGNORECASE)
 # Get-HotFix's HotFixID of an update without a KB (`File 1`) and pre-KB Q numbers: listed, not KBs.
 _NOT_KB = re.compile(r"^(?:File \d+|Q\d+)$", re.IGNORECASE)
 
