@@ -32,6 +32,8 @@ class KbListReader(Reader):
             raise self.fail(path, f"line {bad} is {ids[bad - 1][:60]!r}, not a KB id; a bare list holds "
                             "one KB id a line (for more, export Get-HotFix | Export-Csv)")
         kbs = [item for item in ids if item]
-        if not kbs:
-            raise self.fail(path, "the list holds no KB id")
-        return [make_host("", path, self.name, build_updates(kbs, [None] * len(kbs)))]
+        updates = build_updates(kbs, [None] * len(kbs))
+        if not updates:
+            raise self.fail(path, f"the list holds no KB id ({len(kbs)} entries such as {kbs[0][:40]!r})"
+                            if kbs else "the list holds no KB id")
+        return [make_host("", path, self.name, updates)]
