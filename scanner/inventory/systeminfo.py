@@ -32,7 +32,8 @@ CAPTION = re.compile(r"^(?:Microsoft|Майкрософт)(?:®|\(R\)|r|\?)?\s.*
 NAMES_WINDOWS = re.compile(r"\bWindows(?:®|\(R\)|r|\?)?\s+(?:\S+\s+)*?(?:Server|Vista|XP|7|8(?:\.1)?|10|11|"
                            r"Embedded)\b", re.IGNORECASE)
 VERSION = re.compile(r"^\d+\.\d+\.\d{3,5}\b")
-ENTRY = re.compile(r"^[ \t]*\[\d+\]:[ \t]*([^\r\n]*?)[ \t]*\r?$", re.MULTILINE)
+# An entry's text: one word, or `File 1` (the placeholder WMI lists for some updates).
+ENTRY = re.compile(r"^[ \t]*\[\d+\]:[ \t]*(\S*(?: \d+)?)", re.MULTILINE)
 # A hotfix entry: a KB id, or the `File 1` placeholder WMI lists for some old updates (a fresh host may list
 # nothing else); processor (`Intel64 Family 6...`) and network card entries never match.
 KB_ENTRY = re.compile(r"^\s*\[\d+\]:[ \t]*(?:KB\d|File \d)", re.MULTILINE | re.IGNORECASE)

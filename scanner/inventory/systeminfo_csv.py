@@ -14,7 +14,7 @@ from scanner.inventory.values import make_host
 from scanner.models import HostInventory
 
 _SNIFF_ENTRY = re.compile(r',\[\d{2,}\]: ')
-_ENTRY = re.compile(r"^\s*\[\d+\]:[ \t]*(.*?)\s*$")
+_ENTRY = re.compile(r"^\s*\[\d+\]:[ \t]*(\S*(?: \d+)?)")
 _KB_ENTRY = re.compile(r",\s*\[\d+\]:[ \t]*KB\d", re.IGNORECASE)
 
 
