@@ -7,8 +7,11 @@ the way pip compares them, rather than by hand-split integers.
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import TYPE_CHECKING
 
-from packaging.version import InvalidVersion, Version
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 # build number -> (client product, server product); None where that build has no such Windows
 _BUILDS: dict[int, tuple[str | None, str | None]] = {
@@ -35,9 +38,9 @@ _CLIENT_VERSIONS: dict[int, str] = {
 }
 # A build kbscan does not know gives the family id only where the caption names that family and the
 # version lies in its range; otherwise no product (unknown, failing closed).
-_FAMILIES: tuple[tuple[str, re.Pattern[str], Version, Version | None], ...] = (
-    ("win10", re.compile(r"\bwindows\s+10\b", re.IGNORECASE), Version("10.0.10240"), Version("10.0.22000")),
-    ("win11", re.compile(r"\bwindows\s+11\b", re.IGNORECASE), Version("10.0.22000"), None),
+_FAMILIES: tuple[tuple[str, re.Pattern[str], str, str | None], ...] = (
+    ("win10", re.compile(r"\bwindows\s+10\b", re.IGNORECASE), "10.0.10240", "10.0.22000"),
+    ("win11", re.compile(r"\bwindows\s+11\b", re.IGNORECASE), "10.0.22000", None),
 )
 _DOTTED = re.compile(r"\b(\d+\.\d+\.\d{4,5})\b")
 
@@ -141,8 +144,26 @@ def _client_version(caption: str, version: str, build: int) -> str | None:
     if known is not None:
         return known if not named or known.startswith(named[0][0] + "-") else None
     dotted = _DOTTED.search(version)
+    number = _version(dotted.group(1) if dotted else f"10.0.{build}")
+    if number is None:
+        return None
+    return next((family for family, low, high in named
+                 if _bound(low) <= number and (high is None or number < _bound(high))), None)
+
+
+def _bound(text: str) -> Version:
+    bound = _version(text)
+    assert bound is not None, text  # the bounds above are versions
+    return bound
+
+
+@cache
+def _version(text: str) -> Version | None:
+    """`packaging.version.Version(text)`, None when it is none; imported here, not at start-up (a scan of
+    Server hosts never needs it, and `kbscan check` starts for every Nagios poll)."""
+    from packaging.version import InvalidVersion, Version
+
     try:
-        number = Version(dotted.group(1) if dotted else f"10.0.{build}")
+        return Version(text)
     except InvalidVersion:
         return None
-    return next((family for family, low, high in named if low <= number and (high is None or number < high)), None)
