@@ -144,8 +144,8 @@ class SysteminfoReader(Reader):
         found = host_of(first.value, LABELS.get(first.label))
         warnings = () if found is not None else (NO_HOST,)
         host = found or ""
-        unlabelled = [item.value for item in record if item.label not in LABELS]
-        caption = known[Field.OS_NAME].value if Field.OS_NAME in known else caption_of(unlabelled)
+        caption = known[Field.OS_NAME].value if Field.OS_NAME in known else caption_of(
+            [item.value for item in record if item.label not in LABELS])
         version = known[Field.OS_VERSION].value if Field.OS_VERSION in known else next(
             (item.value for item in record if VERSION.match(item.value)), None)
         lists = [item for item in record if _lists_kbs(item)]

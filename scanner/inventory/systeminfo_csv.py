@@ -69,8 +69,8 @@ class SysteminfoCsvReader(Reader):
 
         named = known(Field.HOST)
         host = host_of(named, Field.HOST) if named is not None else host_of(row[0], None)
-        unlabelled = [cell for index, cell in enumerate(row) if index not in columns.values()]
-        caption = known(Field.OS_NAME) or caption_of(unlabelled)
+        caption = known(Field.OS_NAME) or caption_of(
+            [cell for index, cell in enumerate(row) if index not in columns.values()])
         version = known(Field.OS_VERSION) or next((cell for cell in row if VERSION.match(cell)), None)
         cell = known(Field.HOTFIXES)
         if cell is None:
