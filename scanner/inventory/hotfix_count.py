@@ -9,11 +9,15 @@ missing.
 
 The rule for the last entry, chosen to fail closed (a cut id taken as a KB could be another, real KB
 and make a host look covered; a whole id dropped only costs a finding that the merge with a wmic /
-Get-HotFix file or a rescan restores): the last entry is dropped, and not counted as listed,
+Get-HotFix file or a rescan restores): the last entry is read as a KB only when the file shows its id
+whole, else it is dropped and not counted as listed. Its id is whole
 
-1. when the file ends inside it (no line end after it, nothing after the list), or
-2. when the list is shorter than announced and the last entry is no KB id with as many digits as the
-   longest KB id of the other entries (`KB2862` after `KB2862330`, `KB97690` after `KB976902`).
+1. when more text follows the id on its line (XP and 2003 print `[213]: KB977165-v2 - Update`; a
+   buffer that stops in `Updat` has still shown the whole id), or
+2. when a line end follows it (the file does not end inside it) and the list is complete, or
+3. when a line end follows it, the list is shorter than announced, and it is a KB id of at least
+   `WHOLE_DIGITS` (7) digits and no shorter than any other KB id of the list (`KB2862` after
+   `KB2862330`, and a 6-digit `KB976902` too: it may be the start of a 7-digit one).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from scanner.inventory.values import build_updates, kb_or_none
 from scanner.models import InstalledUpdate
 
 _COUNT = re.compile(r"\d+")
+WHOLE_DIGITS = 7  # KB ids have at most 7 digits today (KB5xxxxxx): a shorter last entry may be cut
 
 
 @dataclass(frozen=True)
@@ -50,24 +55,29 @@ def _digits(entry: str) -> int:
     return len(kb) - 2 if kb is not None else 0
 
 
-def _cut_last(entries: Sequence[str], announced: int | None, ends_inside: bool) -> str | None:
+def _cut_last(entries: Sequence[str], announced: int | None, ends_inside: bool, last_text: str | None
+              ) -> str | None:
     """The last entry when the rule above drops it, else None."""
     if not entries:
         return None
     last = entries[-1]
+    if last_text is not None and len(last_text.strip()) > len(last):  # text after the id: the id is whole
+        return None
     if ends_inside:
         return last
     if announced is None or len(entries) >= announced:
         return None
     longest = max(map(_digits, entries[:-1]), default=0)
-    return last if _digits(last) == 0 or _digits(last) < longest else None
+    return last if _digits(last) < max(longest, WHOLE_DIGITS) else None
 
 
-def hotfix_list(header: str, entries: Sequence[str], *, ends_inside: bool = False) -> HotfixList:
-    """The hotfix list of one host from its header value and `[NN]:` entry texts; `ends_inside`: the
-    file ends within the last entry (no line end after it)."""
+def hotfix_list(header: str, entries: Sequence[str], *, ends_inside: bool = False,
+                last_text: str | None = None) -> HotfixList:
+    """The hotfix list of one host from its header value and `[NN]:` entry ids; `ends_inside`: the file
+    ends within the last entry (no line end after it); `last_text`: the last entry's whole text after
+    `[NN]:` (`KB977165-v2 - Updat`)."""
     announced = announced_count(header)
-    cut = _cut_last(entries, announced, ends_inside)
+    cut = _cut_last(entries, announced, ends_inside, last_text)
     kept = entries[:-1] if cut is not None else entries
     warnings: tuple[str, ...] = ()
     if cut is not None:

@@ -166,6 +166,8 @@ class SysteminfoReader(Reader):
     def _list(hotfixes: SiField, at_end: bool) -> HotfixList:
         """The hotfix list; `at_end`: this field closes a file that does not end with a line end, so the
         file ends inside its last entry (when it has one)."""
-        entries = ENTRY.findall(hotfixes.block)
-        ends_inside = at_end and bool(entries) and not hotfixes.block.rstrip(" \t").endswith(("\n", "\r"))
-        return hotfix_list(hotfixes.value, entries, ends_inside=ends_inside)
+        block = hotfixes.block
+        entries = ENTRY.findall(block)
+        ends_inside = at_end and bool(entries) and not block.rstrip(" \t").endswith(("\n", "\r"))
+        last_text = block[block.rfind("]:") + 2:].split("\n", 1)[0] if entries else None
+        return hotfix_list(hotfixes.value, entries, ends_inside=ends_inside, last_text=last_text)

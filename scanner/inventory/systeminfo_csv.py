@@ -80,7 +80,8 @@ class SysteminfoCsvReader(Reader):
                             "complete systeminfo /fo csv output")
         parts = cell.split(",")
         entries = [match[1] for part in parts[1:] if (match := _ENTRY.match(part))]
-        found = hotfix_list(parts[0], entries)
+        last_text = parts[-1].split("]:", 1)[-1] if entries else None
+        found = hotfix_list(parts[0], entries, last_text=last_text)
         warnings = (*(() if host else (NO_HOST,)), *found.warnings)
         return make_host(host or "", path, self.name, found.updates, caption=caption, version=version,
                          announced=found.announced, listed=found.listed, warnings=warnings)

@@ -46,6 +46,14 @@ def updates(*kbs: str) -> tuple[InstalledUpdate, ...]:
     return tuple(InstalledUpdate(kb) for kb in kbs)
 
 
+def test_an_id_with_text_after_it_on_its_line_is_whole_even_where_the_buffer_stopped() -> None:
+    assert hotfix_list("221 Hotfix(s) Installed.", ["KB958644", "KB977165-v2"],
+                       last_text=" KB977165-v2 - Updat\r") == HotfixList(
+        (InstalledUpdate("KB958644"), InstalledUpdate("KB977165", raw="KB977165-v2")), 221, 2)
+    assert hotfix_list("5 Hotfix(s) Installed.", ["KB958644", "KB977165"], ends_inside=True,
+                       last_text="KB977165 - Upd").listed == 2
+
+
 @pytest.mark.parametrize(("header", "entries", "ends_inside", "expected"), [
     # complete: a 6-digit last entry after 7-digit ones is a KB
     ("3 Hotfix(s) Installed.", ["KB2779069", "KB2903938", "KB976902"], False,
@@ -61,6 +69,10 @@ def updates(*kbs: str) -> tuple[InstalledUpdate, ...]:
     ("2 Hotfix(s) Installed.", ["KB2779069", "KB2903938"], True,
      HotfixList(updates("KB2779069"), 2, 1, ("the last hotfix entry 'KB2903938' looks cut off, so it was not "
                                              "read as a KB",))),
+    # capped, a bare 6-digit last entry after 6-digit ones: it may be the start of a 7-digit id
+    ("221 Hotfix(s) Installed.", ["KB958644", "KB977165"], False,
+     HotfixList(updates("KB958644"), 221, 1, ("the last hotfix entry 'KB977165' looks cut off, so it was not "
+                                              "read as a KB",))),
     ("N/A", [], False, HotfixList((), None, 0)),
     ("Число установленных исправлений - 1.", ["File 1"], False,
      HotfixList((), 1, 1, ("its 1 hotfix entries hold no KB id (such as 'File 1')",))),

@@ -233,6 +233,25 @@ def capped_lists() -> None:
     write("capped-short-last.txt", text.encode("cp437"))
     expect("capped-short-last.txt", [host("NODE-SIX", "ws2008r2", listed[:9], announced=20, listed=9,
                                           warnings=["'KB297690' looks cut off"])])
+    # Windows XP / 2003, as systeminfo prints them there: `File 1` placeholders, Q numbers, ids with a
+    # description after them. The buffer stopped inside the description of [213]: the id is whole.
+    xp_entries = ["File 1"] * 6 + ["Q147222", "KB933854 - QFE", "SP1 - SP", "IDNMitigationAPIs - Update",
+                                   "KB925398_WMP64", "KB938127-IE7 - Update", "KB926139-v2", "KB915800-v9 - Update",
+                                   "KB923561 - Update", "KB958644 - Update", "KB977165-v2 - Updat"]
+    xp_kbs = ["KB933854", "KB925398", "KB938127", "KB926139", "KB915800", "KB923561", "KB958644"]
+    xp_raw = {"KB925398": "KB925398_WMP64", "KB938127": "KB938127-IE7", "KB926139": "KB926139-v2",
+              "KB915800": "KB915800-v9"}
+    xp = "Microsoft Windows XP Professional"
+    fields = systeminfo("en", "XP-CAPPED", xp, "5.1.2600 Service Pack 3 Build 2600", xp_entries, announced=221)
+    write("capped-xp-description-cut.txt", render(fields).encode("cp437"))
+    expect("capped-xp-description-cut.txt", [host("XP-CAPPED", None, [*xp_kbs, "KB977165"], announced=221,
+                                                  listed=17, raw={**xp_raw, "KB977165": "KB977165-v2"})])
+    # The same list ending in a bare 6-digit id: it may be the start of a 7-digit one, so it is dropped.
+    fields = systeminfo("en", "XP-CAPPED", xp, "5.1.2600 Service Pack 3 Build 2600", [*xp_entries[:-1], "KB977165"],
+                        announced=221)
+    write("capped-xp-bare-last.txt", render(fields).encode("cp437"))
+    expect("capped-xp-bare-last.txt", [host("XP-CAPPED", None, xp_kbs, announced=221, listed=16, raw=xp_raw,
+                                            warnings=["'KB977165' looks cut off"])])
     # The file ends inside the last entry (no line end): dropped even though its count looks whole.
     fields = systeminfo("en", "NODE-EOF", ws2008r2, v7601, listed[:5], nic=False)
     text = render(fields, end=False)
