@@ -240,9 +240,10 @@ def hosts_from_table(
                           f"{len(per_host)} hosts, so their rows cannot be told apart; export with Export-Csv "
                           "or Format-Table -AutoSize")
     kbs, dates = itemgetter(kb_col), (itemgetter(date_col) if date_col is not None else _blank)
-    hosts = [make_host(names[key], path, reader.name, updates, warnings=_no_kb(rows, updates, kbs))
-             for key, rows in per_host.items()
-             for updates in (build_updates(map(kbs, rows), map(dates, rows), first),)]
+    hosts = []
+    for key, rows in per_host.items():
+        updates = build_updates(map(kbs, rows), map(dates, rows), first)
+        hosts.append(make_host(names[key], path, reader.name, updates, warnings=_no_kb(rows, updates, kbs)))
     if not any(host.updates for host in hosts):
         sample = next((value for row in table.rows if (value := kbs(row).strip())), "")
         raise reader.fail(path, f"none of its {len(table.rows)} hotfix rows holds a KB id (the "
