@@ -22,13 +22,12 @@ import re
 # `PS>`; a Unix shell `kali@kali:~$`, `root@host:/tmp#`, `$ `, `> `.
 _PROMPT = r"(?:PS(?: [^\r\n>]*)?>|[A-Za-z]:\\[^\r\n>]*>|[\w.-]+@[\w.-]+(?::[^\r\n$#]*)?[$#]|[$%>](?=[ \t]))"
 _COMMAND = (r"(?:cat|type|more|gc|get-content|systeminfo(?:\.exe)?|wmic(?:\.exe)?|get-hotfix|get-wmiobject|gwmi|"
-            r"get-ciminstance|powershell(?:\.exe)?|pwsh|osqueryi)(?=[ \t]|$)")
-_LINE_END = r"(?:\r\n|\n|\r|\Z)"
-_LEADING = re.compile(rf"(?:[ \t]*(?:{_PROMPT}|{_COMMAND})[^\r\n]*{_LINE_END}|[ \t]*(?:\r\n|\n|\r))*"
-                      rf"[ \t]*(?:{_PROMPT}|{_COMMAND})[^\r\n]*{_LINE_END}", re.IGNORECASE)
-_TRAILING = re.compile(rf"^[ \t]*{_PROMPT}[^\r\n]*$", re.IGNORECASE)
+            r"get-ciminstance|powershell(?:\.exe)?|pwsh|osqueryi)(?=[ \t\r\n]|$)")
+_CAPTURE_LINE = re.compile(rf"[ \t]*(?:{_PROMPT}|{_COMMAND})", re.IGNORECASE)
+_TRAILING = re.compile(rf"[ \t]*{_PROMPT}", re.IGNORECASE)
 _NOT_LINE_BREAK = re.compile(r"[^\r\n]+")
 BANNER = "Please wait while WMIC is being installed."
+_HEAD_LINES = 20  # prompts and commands before the output: a few lines at most
 _TAIL = 1024  # a trailing prompt is in the last few lines
 
 
@@ -36,18 +35,34 @@ def strip_capture(text: str) -> str:
     """`text` with the prompt, command and wmic banner lines before and after the output made blank."""
     if BANNER in text[:4096]:
         text = text.replace(BANNER, "", 1)
-    lead = _LEADING.match(text)
-    if lead:
-        text = _NOT_LINE_BREAK.sub("", lead.group()) + text[lead.end():]
+    end = _leading_end(text)
+    if end:
+        text = _NOT_LINE_BREAK.sub("", text[:end]) + text[end:]
     return _strip_trailing(text)
+
+
+def _leading_end(text: str) -> int:
+    """Where the prompt and command lines (and blank lines among them) before the output end; 0: none."""
+    end = position = 0
+    for _ in range(_HEAD_LINES):
+        line_end = text.find("\n", position)
+        line_end = len(text) if line_end < 0 else line_end + 1
+        if text[position:line_end].strip():
+            if not _CAPTURE_LINE.match(text, position):
+                break
+            end = line_end
+        position = line_end
+        if position >= len(text):
+            break
+    return end
 
 
 def _strip_trailing(text: str) -> str:
     tail = text[-_TAIL:]
     lines = tail.splitlines(keepends=True)
     cut = len(lines)
-    while cut > 1 and (not lines[cut - 1].strip() or _TRAILING.match(lines[cut - 1].rstrip("\r\n"))):
+    while cut > 1 and (not lines[cut - 1].strip() or _TRAILING.match(lines[cut - 1])):
         cut -= 1
-    if cut == len(lines) or not any(_TRAILING.match(line.rstrip("\r\n")) for line in lines[cut:]):
+    if cut == len(lines) or not any(_TRAILING.match(line) for line in lines[cut:]):
         return text
     return text[: len(text) - len(tail)] + "".join(lines[:cut])

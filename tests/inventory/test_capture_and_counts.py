@@ -16,7 +16,8 @@ CSV = ('"CSName","HotFixID","InstalledOn"\r\n"HV01","KB2779069","12/11/2013"\r\n
 
 @pytest.mark.parametrize("before", ["C:\\> type q.csv\r\n", "PS C:\\Users\\adm> Get-Content q.csv\r\n\r\n",
                                     "root@kali:/tmp# cat q.csv\r\n", "$ cat q.csv\r\n", "cat q.csv\r\n",
-                                    "gc .\\q.csv\r\n", "C:\\>more q.csv\r\n"])
+                                    "gc .\\q.csv\r\n", "C:\\>more q.csv\r\n", "systeminfo\r\n",
+                                    "Get-HotFix\n"])
 def test_prompt_and_command_lines_before_a_csv_are_blanked_keeping_line_numbers(before: str) -> None:
     text = strip_capture(before + CSV + "C:\\>\r\n")
     assert text.strip() == CSV.strip()

@@ -415,7 +415,8 @@ def captures() -> None:
     for name, before, after in (("capture-systeminfo-htb.txt", "C:\\htb> systeminfo\r\n", "C:\\htb>"),
                                 ("capture-systeminfo-ps.txt", "PS C:\\Users\\adm> systeminfo\r\n",
                                  "PS C:\\Users\\adm> "),
-                                ("capture-systeminfo-cat.txt", "cat sysinfo.txt\r\n", "")):
+                                ("capture-systeminfo-cat.txt", "cat sysinfo.txt\r\n", ""),
+                                ("capture-systeminfo-bare.txt", "systeminfo\r\n", "")):
         write(name, (before + render(fields) + after).encode("utf-8"))
         expect(name, [host("HV81", "ws2012r2", ["KB2919355", "KB2919442"], announced=2, listed=2)])
 
