@@ -62,14 +62,19 @@ class InventoryCache:
 
 def _host_data(host: HostInventory) -> dict[str, Any]:
     """The stored form: updates as [kb, date] pairs ([kb, date, raw] where the file wrote a suffixed id),
-    half the size of the report's objects."""
-    return {"host": host.host, "path": host.path, "format": host.format, "os": host.os,
-            "os_caption": host.os_caption, "os_version": host.os_version,
-            "roles": list(host.roles) if host.roles is not None else None, "cluster": host.cluster,
-            "collected_at": host.collected_at.isoformat() if host.collected_at else None,
-            "announced": host.announced, "listed": host.listed, "warnings": list(host.warnings),
-            "updates": [[u.kb, u.installed_on.isoformat() if u.installed_on else None, *([u.raw] if u.raw else [])]
-                        for u in host.updates]}
+    half the size of the report's objects; `announced`, `listed` and `warnings` only where a reader set them."""
+    data: dict[str, Any] = {
+        "host": host.host, "path": host.path, "format": host.format, "os": host.os,
+        "os_caption": host.os_caption, "os_version": host.os_version,
+        "roles": list(host.roles) if host.roles is not None else None, "cluster": host.cluster,
+        "collected_at": host.collected_at.isoformat() if host.collected_at else None,
+        "updates": [[u.kb, u.installed_on.isoformat() if u.installed_on else None, *([u.raw] if u.raw else [])]
+                    for u in host.updates]}
+    if host.announced is not None or host.listed is not None:
+        data["announced"], data["listed"] = host.announced, host.listed
+    if host.warnings:
+        data["warnings"] = list(host.warnings)
+    return data
 
 
 @functools.lru_cache(maxsize=65536)
