@@ -4,8 +4,11 @@ A field is a line that starts in column 0 with a label ending at the first colon
 indented lines below it belong to it (`[01]: KB2779069`, processor and network card details). A host
 record starts at each host-name field, whatever its language (`_starts`), so files joined from hosts in
 different display languages come apart. Known labels come from `languages.LANGUAGES`; for a language
-not listed there the first field is the host, the first `Microsoft Windows...` value the OS name, the
-first `N.N.NNNN` value the OS version and the field whose entries are KB ids the hotfix list.
+not listed there the first field is the host (when its value is one word that is no caption or version;
+else, as without a `Host Name` line, the file name, with a warning), the first `Microsoft Windows...`
+value (else the first value naming a Windows product) the OS name, the first `N.N.NNNN` value the OS
+version and the field whose entries are KB ids the hotfix list. The hotfix list's count and its last
+entry follow hotfix_count.py.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ KB_ENTRY = re.compile(r"^\s*\[\d+\]:[ \t]*(?:KB\d|File \d)", re.MULTILINE | re.I
 _HOST_LIKE = re.compile(r"^[^\s:;,/\\<>|\"]+$")  # one word: a host name, never a caption or a sentence
 _LABEL = re.compile(r"^([^\s:][^:\r\n]*?)[ \t]*:(?:[ \t]+|(?=\r?$))([^\r\n]*?)[ \t]*\r?$", re.MULTILINE)
 _SNIFF_LABEL = re.compile(r"^[^\s:][^:\r\n]{0,80}?:[ \t]+\S", re.MULTILINE)
-_SNIFF_WINDOWS = re.compile(r"^[^\s:][^:\r\n]{0,80}?:[ \t]+Microsoft\b", re.MULTILINE)
+_SNIFF_WINDOWS = re.compile(r"^[^\s:][^:\r\n]{0,80}?:[ \t]+(?:Microsoft|Майкрософт)\b", re.MULTILINE)
 
 
 @dataclass

@@ -201,3 +201,18 @@ def test_azure_stack_hci_21h2_is_the_ws2022_family_not_a_client() -> None:
         host("HV47", "hci.txt", "systeminfo", ["KB5005039", "KB5007205"], os="ws2022",
              caption="Microsoft Azure Stack HCI", version="10.0.20348 N/A Build 20348"),
     ]
+
+
+def test_russian_paste_shortened_to_its_four_lines_is_read_by_its_cyrillic_caption() -> None:
+    # A writeup keeps only the lines that matter; no value says "Microsoft" in Latin letters.
+    text = ("Имя узла:                         SRV-1C\r\n"
+            "Название ОС:                      Майкрософт Windows Server 2012 R2 Standard\r\n"
+            "Версия ОС:                        6.3.9600 Н/Д построение 9600\r\n"
+            "Исправление(я):                   Число установленных исправлений - 2.\r\n"
+            "                                  [01]: KB2919355\r\n"
+            "                                  [02]: KB2919442\r\n")
+    for encoding in ("cp866", "utf-8"):
+        assert parse_bytes(text.encode(encoding), "ru.txt") == [
+            host("SRV-1C", "ru.txt", "systeminfo", ["KB2919355", "KB2919442"], os="ws2012r2",
+                 caption="Майкрософт Windows Server 2012 R2 Standard", version="6.3.9600 Н/Д построение 9600"),
+        ]
