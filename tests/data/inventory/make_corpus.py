@@ -402,9 +402,16 @@ def captures() -> None:
                                   "".join(f"\r\n\r\nCaption=\r\nCSName=HV80\r\nDescription=Update\r\nHotFixID={kb}\r\n"
                                           f"InstalledOn={when}\r\n" for _, kb, when in rows) + "\r\n\r\nC:\\>"),
     }
+    cases["capture-hotfix-fl-ps.txt"] = ("PS C:\\> Get-HotFix | Format-List\r\n\r\n", "".join(
+        f"\r\nSource      : HV80\r\nDescription : Update\r\nHotFixID    : {kb}\r\nInstalledBy : "
+        f"NT AUTHORITY\\SYSTEM\r\nInstalledOn : {when} 12:00:00 AM\r\n" for _, kb, when in rows) + "\r\n\r\nPS C:\\> ")
+    # cmd's `wmic qfe list > q.txt` ends lines with CR CR LF; the first run's banner stands before the header.
+    cases["capture-wmic-table-crcrlf.txt"] = ("Please wait while WMIC is being installed.\r\r\n",
+                                              "\r\r\n".join(table_lines) + "\r\r\n")
     for name, (before, body) in cases.items():
         text = before + body
-        data = BOM16 + text.encode("utf-16-le") if "wmic" in name and "csv" not in name else text.encode("utf-8")
+        utf16 = ("wmic" in name and "csv" not in name) or "-fl-" in name  # wmic and PowerShell 5 `>` redirects
+        data = BOM16 + text.encode("utf-16-le") if utf16 else text.encode("utf-8")
         write(name, data)
         if name == "capture-kb-list.txt":
             expect(name, [host("CAPTURE-KB-LIST", None, ["KB2779069", "KB2903938"])])
