@@ -62,17 +62,18 @@ class HostStatus(StrEnum):
     UNKNOWN = "unknown"
 
 
-# Product ids (DESIGN.md section 2), oldest first. Extend here and in products.py together.
-# Windows 10/11 ids carry the version where a source names one (WES-NG's "Windows 10 Version 1809 for
-# x64-based Systems" is win10-1809; "Windows 10 for x64-based Systems" is the first release, win10-1507);
-# the family ids win10/win11 stand for "version not told".
-WIN10_VERSIONS: tuple[str, ...] = ("1507", "1511", "1607", "1703", "1709", "1803", "1809", "1903", "1909", "2004",
-                                   "20h2", "21h1", "21h2", "22h2")
-WIN11_VERSIONS: tuple[str, ...] = ("21h2", "22h2", "23h2", "24h2", "25h2", "26h1")
+# Product ids (DESIGN.md section 2), oldest first. Extend here and in products.py together. A Windows 10/11
+# host gets its version's id (`win10-1809`) so that definitions naming a version match; an entry for the
+# family (`win10`) applies to every version of it.
+WIN10_VERSIONS: tuple[str, ...] = (
+    "win10-1507", "win10-1511", "win10-1607", "win10-1703", "win10-1709", "win10-1803", "win10-1809",
+    "win10-1903", "win10-1909", "win10-2004", "win10-20h2", "win10-21h1", "win10-21h2", "win10-22h2",
+)
+WIN11_VERSIONS: tuple[str, ...] = ("win11-21h2", "win11-22h2", "win11-23h2", "win11-24h2", "win11-25h2",
+                                   "win11-26h1")
 PRODUCTS: tuple[str, ...] = (
     "vista", "ws2008", "win7", "ws2008r2", "win8", "ws2012", "win81", "ws2012r2",
-    "win10", *(f"win10-{v}" for v in WIN10_VERSIONS), "ws2016", "ws2019", "ws2022",
-    "win11", *(f"win11-{v}" for v in WIN11_VERSIONS), "ws2025",
+    "win10", *WIN10_VERSIONS, "ws2016", "ws2019", "ws2022", "win11", *WIN11_VERSIONS, "ws2025",
 )
 ROLES: tuple[str, ...] = ("hyper-v", "failover-clustering")
 
