@@ -1,0 +1,146 @@
+"""`--findings all|action` and `[report] findings`: what the JSON lists, its counts, the schema, CLI and daemon."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from scanner.cli import main
+from scanner.config import Config, InventoryConfig, load_config
+from scanner.errors import ConfigError
+from scanner.jobs import Runtime, scan_job
+from scanner.models import Report, Status
+from scanner.reports.findings import FindingsFilter
+from scanner.reports.json import render
+
+REPO = Path(__file__).resolve().parents[2]
+VALIDATOR = jsonschema.Draft202012Validator(
+    json.loads(resources.files("scanner").joinpath("schema/report.schema.json").read_text()))
+
+
+def listed(data: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    return {h["host"]: [(f["kb"], f["status"]) for f in h["findings"]] for h in data["hosts"]}
+
+
+def test_action_lists_missing_deferred_and_exempt_and_counts_every_status(report: Report):
+    data = json.loads(render(report, FindingsFilter.ACTION))
+    VALIDATOR.validate(data)
+    assert data["findings_filter"] == "action"
+    assert listed(data) == {
+        "HV01": [("KB2898774", "deferred"), ("KB2903938", "deferred")],
+        "HV02": [("KB2894485", "missing"), ("KB2905412", "missing"), ("KB2908415", "missing"),
+                 ("KB2999999", "missing")],
+        "HV05": [("KB2779069", "exempt")],
+        "LAB1": [],
+    }
+    assert {h["host"]: h["counts"] for h in data["hosts"]} == {
+        "HV01": {"installed": 5, "superseded": 1, "included": 0, "exempt": 0, "deferred": 2, "missing": 0},
+        "HV02": {"installed": 3, "superseded": 0, "included": 1, "exempt": 0, "deferred": 0, "missing": 4},
+        "HV05": {"installed": 6, "superseded": 0, "included": 1, "exempt": 1, "deferred": 0, "missing": 0},
+        "LAB1": {"installed": 0, "superseded": 0, "included": 0, "exempt": 0, "deferred": 0, "missing": 0},
+    }
+    everything = json.loads(render(report))
+    hv02_all = next(h for h in everything["hosts"] if h["host"] == "HV02")
+    hv02 = next(h for h in data["hosts"] if h["host"] == "HV02")
+    assert hv02 == {**hv02_all, "findings": [f for f in hv02_all["findings"] if f["status"] == "missing"]}
+    assert {k: v for k, v in data.items() if k not in ("hosts", "findings_filter")} == {
+        k: v for k, v in everything.items() if k not in ("hosts", "findings_filter")}
+
+
+def test_all_is_the_default_and_keeps_every_finding_with_counts_that_match(report: Report):
+    data = json.loads(render(report))
+    VALIDATOR.validate(data)
+    assert data["findings_filter"] == "all"
+    for host, result in zip(data["hosts"], report.hosts, strict=True):
+        assert [f["kb"] for f in host["findings"]] == [f.kb for f in result.findings]
+        statuses = [f["status"] for f in host["findings"]]
+        assert host["counts"] == {str(s): statuses.count(s) for s in Status}
+    assert {f["status"] for h in data["hosts"] for f in h["findings"]} == {str(s) for s in Status}
+
+
+def test_schema_rejects_a_covered_finding_listed_in_an_action_report(report: Report):
+    data = json.loads(render(report))
+    assert VALIDATOR.is_valid(data)
+    data["findings_filter"] = "action"  # every finding is still listed: installed ones included
+    errors = {e.validator for e in VALIDATOR.iter_errors(data)}
+    assert errors == {"enum"}
+    data = json.loads(render(report, FindingsFilter.ACTION))
+    del data["hosts"][0]["counts"]
+    assert [e.message for e in VALIDATOR.iter_errors(data)] == ["'counts' is a required property"]
+
+
+def test_requires_roles_is_written_when_set_and_left_out_when_empty(report: Report):
+    hv02 = next(h for h in report.hosts if h.host == "HV02")
+    marked = tuple(replace(f, requires_roles=("failover-clustering",)) if f.kb == "KB2908415" else f
+                   for f in hv02.findings)
+    report = replace(report, hosts=tuple(replace(h, findings=marked) if h is hv02 else h for h in report.hosts))
+    data = json.loads(render(report, FindingsFilter.ACTION))
+    VALIDATOR.validate(data)
+    with_roles = [(h["host"], f["kb"], f["requires_roles"]) for h in data["hosts"] for f in h["findings"]
+                  if "requires_roles" in f]
+    assert with_roles == [("HV02", "KB2908415", ["failover-clustering"])]
+    next(f for h in data["hosts"] for f in h["findings"] if "requires_roles" in f)["requires_roles"] = []
+    assert [e.validator for e in VALIDATOR.iter_errors(data)] == ["minItems"]
+
+
+def write_config(tmp_path: Path, findings: str | None) -> Path:
+    path = tmp_path / "config.toml"
+    table = f'\n[report]\nfindings = "{findings}"\n' if findings else ""
+    path.write_text(f'state_dir = "{tmp_path / "state"}"\nsources = []\nmax_inventory_age = "36500 days"\n[inventory]\n'
+                    f'paths = ["{REPO / "examples" / "inventory"}"]\n'
+                    f'[[hosts]]\nmatch = "HV*"\nroles = ["hyper-v", "failover-clustering"]\n{table}')
+    return path
+
+
+@pytest.mark.parametrize(("configured", "option", "expected"), [
+    (None, None, "all"), ("action", None, "action"), ("action", "all", "all"), (None, "action", "action"),
+])
+def test_scan_takes_the_option_then_the_config_then_all(tmp_path: Path, configured: str | None, option: str | None,
+                                                         expected: str):
+    out = tmp_path / "report.json"
+    extra = ["--findings", option] if option else []
+    code = main(["-q", "--config", str(write_config(tmp_path, configured)), "scan", "--at", "2013-12-20",
+                 "--format", "json", "--output", str(out), *extra])
+    data = json.loads(out.read_text())
+    VALIDATOR.validate(data)
+    assert (code, data["findings_filter"]) == (1, expected)
+    statuses = {f["status"] for h in data["hosts"] for f in h["findings"]}
+    if expected == "action":
+        assert statuses == {"missing", "deferred"}
+    else:
+        assert {"installed", "missing", "deferred"} <= statuses
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('findings = "covered"', "at 'report.findings': expected \"all\" or \"action\", got 'covered'"),
+    ("findings = 1", "at 'report.findings': expected \"all\" or \"action\", got 1"),
+    ('finding = "all"', "at 'report.finding': unknown key"),
+])
+def test_a_wrong_report_table_names_the_file_and_key(tmp_path: Path, text: str, message: str):
+    path = tmp_path / "config.toml"
+    path.write_text(f"[report]\n{text}\n")
+    with pytest.raises(ConfigError, match=f"^{path}: {message}"):
+        load_config(path)
+
+
+def test_the_daemon_writes_latest_and_host_files_with_the_configured_filter(tmp_path: Path):
+    config = replace(load_config(write_config(tmp_path, "action")), reports_dir=tmp_path / "reports",
+                     inventory=InventoryConfig(paths=(REPO / "examples" / "inventory",)))
+    assert isinstance(config, Config)
+    scan_job(Runtime(config))
+    latest = json.loads((tmp_path / "reports" / "latest.json").read_text())
+    VALIDATOR.validate(latest)
+    assert latest["findings_filter"] == "action"
+    hv02 = json.loads((tmp_path / "reports" / "hosts" / "HV02.json").read_text())
+    assert hv02["findings_filter"] == "action"
+    assert [(f["kb"], f["status"]) for f in hv02["findings"]] == [("KB2908415", "missing")]
+    assert hv02["counts"] == {"installed": 5, "superseded": 0, "included": 1, "exempt": 0, "deferred": 0,
+                              "missing": 1}
+    assert {k: v for k, v in hv02.items() if k not in ("schema_version", "generated_at", "as_of", "findings_filter")
+            } == next(h for h in latest["hosts"] if h["host"] == "HV02")
