@@ -120,6 +120,9 @@ def _cmd_scan(args: argparse.Namespace, config: Config, out: TextIO) -> int:
     progress = None if args.quiet else progress_bar("reading inventories")
     report = run_scan(config, paths, as_of=args.at, progress=progress,
                       remediation=args.format in ("json", "html", "remediation"), workers=args.workers)
+    if args.findings and args.format != "json":
+        log.warning("--findings applies to --format json only; the %s report lists what needs action anyway",
+                    args.format)
     if args.format == "json":
         from scanner.reports.findings import FindingsFilter
         from scanner.reports.json import chunks

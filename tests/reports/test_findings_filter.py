@@ -144,3 +144,12 @@ def test_the_daemon_writes_latest_and_host_files_with_the_configured_filter(tmp_
                               "missing": 1}
     assert {k: v for k, v in hv02.items() if k not in ("schema_version", "generated_at", "as_of", "findings_filter")
             } == next(h for h in latest["hosts"] if h["host"] == "HV02")
+
+
+def test_findings_with_another_format_is_a_warning_not_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    out = tmp_path / "report.txt"
+    code = main(["--config", str(write_config(tmp_path, None)), "scan", "--at", "2013-12-20", "--format", "table",
+                 "--findings", "action", "--output", str(out)])
+    assert code == 1 and out.read_text().startswith("kbscan report as of 2013-12-20")
+    assert [line for line in capsys.readouterr().err.splitlines() if "WARNING" in line] == [
+        "kbscan: WARNING: --findings applies to --format json only; the table report lists what needs action anyway"]
