@@ -3,10 +3,11 @@
 A summary; then the KBs that need action (missing, deferred, exempt on some host), worst first, each with
 its title, links and, on demand (<details>), the hosts it concerns; then the hosts by cluster, where
 only hosts needing attention (noncompliant, unknown, or with a deferred or exempt KB) get a section of
-their own, collapsed unless the fleet is small; every compliant host with nothing pending is one name in
-a collapsed list at the end. Covered KBs are counted, never listed: the page grows with what needs
-action, not with hosts x catalogue entries. Long lists stop at a stated limit and say how many more
-there are (the JSON report has them all). Everything from data goes through html.escape; only http(s)
+their own, collapsed unless the fleet is small, naming its KBs by id a line per kind of action (titles
+are in the KB table); every compliant host with nothing pending is one name in a collapsed list at the
+end. Covered KBs are counted, never listed: the page grows with what needs action, not with hosts x
+catalogue entries. Long lists stop at a stated limit and say how many more there are (the JSON report
+has them all). Everything from data goes through html.escape; only http(s)
 URLs become links. Status is always written, never shown by colour alone.
 """
 
@@ -24,8 +25,9 @@ from scanner.reports.findings import ACTION, COVERED, needs_attention
 
 log = logging.getLogger(__name__)
 
-HOSTS_PER_KB = 50  # host names listed under one KB
-FINDINGS_PER_HOST = 40  # action findings listed in one host's section
+HOSTS_PER_KB = 20  # host names listed under one KB
+KBS_PER_LINE = 20  # KB ids listed per kind of action in one host's section
+PACKAGES_PER_HOST = 5  # remediation packages listed in one host's section
 IDS_PER_LINE = 10  # KB ids a remediation line or a difference names
 DIFFERENCES_PER_CLUSTER = 20
 OPEN_UP_TO = 20  # with at most this many hosts needing attention, every section starts open
@@ -75,10 +77,6 @@ def _host_link(host: str) -> str:
     return f'<a href="#host-{escape(host, quote=True)}">{escape(host)}</a>'
 
 
-def _kb_link(kb: str) -> str:
-    return f'<a href="#kb-{escape(kb, quote=True)}">{escape(kb)}</a>'
-
-
 def _capped(items: Sequence[str], limit: int, more: str = "") -> str:
     """`a, b, c` or `a, b and 40 more` (the rest named by `more`, e.g. "in the JSON report")."""
     if len(items) <= limit:
@@ -97,6 +95,7 @@ class _Kb:
     finding: Finding
     hosts: dict[Status, list[HostResult]] = field(default_factory=lambda: {s: [] for s in _ORDER})
     due: date | None = None
+    reason: str | None = None  # why it is missing ("no package of its own; ..."): a fact of the KB, not the host
 
     def order(self) -> tuple[int, int, int, tuple[int, str]]:
         counts = [len(self.hosts[s]) for s in _ORDER]
@@ -112,6 +111,8 @@ def _kbs(report: Report) -> list[_Kb]:
                 kb.hosts[finding.status].append(host)
                 if finding.status is Status.DEFERRED and finding.due and (kb.due is None or finding.due < kb.due):
                     kb.due = finding.due
+                if finding.status is Status.MISSING and kb.reason is None:
+                    kb.reason = finding.reason
     return sorted(found.values(), key=_Kb.order)
 
 
@@ -141,7 +142,8 @@ def _by_kb(report: Report, small: bool) -> list[str]:
         links = "".join(f"<br>{_link(url)}" for url in f.download)
         total = missing + deferred + exempt
         out.append(f'<tr id="kb-{escape(f.kb, quote=True)}"><th scope="row" class="{worst}">{escape(f.kb)}</th>'
-                   f"<td>{escape(f.title)} <small>({escape(f.kind)})</small>{links}</td>"
+                   f"<td>{escape(f.title)} <small>({escape(f.kind)})</small>"
+                   f"{'<br>' + escape(kb.reason) if kb.reason else ''}{links}</td>"
                    f'<td class="n">{missing}</td><td class="n">{deferred}{due}</td><td class="n">{exempt}</td>'
                    f"<td><details{_open(small)}><summary>{total} host{'s' if total != 1 else ''}</summary>"
                    f"{_kb_hosts(kb)}</details></td></tr>")
@@ -149,11 +151,35 @@ def _by_kb(report: Report, small: bool) -> list[str]:
     return out
 
 
-def _finding_detail(f: Finding) -> str:
-    details = [f"due {f.due.isoformat()} via {f.via}" if f.due else (f"via {f.via}" if f.via else ""),
-               f.reason or "", f"until {f.until.isoformat()}" if f.until else "",
-               f"needs roles {', '.join(f.requires_roles)}" if f.requires_roles else ""]
-    return escape("; ".join(d for d in details if d))
+def _ids(findings: Sequence[Finding]) -> str:
+    return escape(_capped([f.kb for f in findings], KBS_PER_LINE, "(see the JSON report)"))
+
+
+def _action_lines(host: HostResult) -> list[str]:
+    """A host's findings that need action, a line per kind of action: KB ids only (the titles are in the
+    KB table), so a host with hundreds of missing KBs costs a line, not hundreds of rows."""
+    out = []
+    missing = [f for f in host.findings if f.status is Status.MISSING]
+    if missing:
+        out.append(f'<p><span class="missing">missing</span> ({len(missing)}): {_ids(missing)}</p>')
+    deferred: dict[tuple[date | None, str | None], list[Finding]] = {}
+    for f in host.findings:
+        if f.status is Status.DEFERRED:
+            deferred.setdefault((f.due, f.via), []).append(f)
+    for (due, via), group in sorted(deferred.items(), key=lambda item: (item[0][0] or date.max, item[0][1] or "")):
+        when = f"due {due.isoformat()}" if due else "due date unknown"
+        out.append(f'<p><span class="deferred">deferred</span>, {when}{f" via {escape(via)}" if via else ""} '
+                   f"({len(group)}): {_ids(group)}</p>")
+    out += [f'<p><span class="exempt">exempt</span>: {escape(f.kb)} ({escape(f.reason or "")}'
+            f'{"; until " + f.until.isoformat() if f.until else ""})</p>'
+            for f in host.findings if f.status is Status.EXEMPT][:KBS_PER_LINE]
+    assumed: dict[tuple[str, ...], list[Finding]] = {}
+    for f in host.findings:
+        if f.requires_roles and f.status in ACTION:
+            assumed.setdefault(f.requires_roles, []).append(f)
+    out += [f"<p>evaluated as if the host had {escape(', '.join(roles))} (its roles are unknown): "
+            f"{_ids(group)}</p>" for roles, group in assumed.items()]
+    return out
 
 
 def _tally(host: HostResult) -> str:
@@ -174,21 +200,16 @@ def _host(host: HostResult, small: bool) -> list[str]:
            f" inventory: {escape(inventory.path)} ({escape(inventory.format)})</p>"]
     if host.reasons or host.notes:
         out.append("<ul>" + "".join(f"<li>{escape(text)}</li>" for text in (*host.reasons, *host.notes)) + "</ul>")
-    action = [f for f in host.findings if f.status in ACTION]
-    if action:
-        out.append('<div class="scroll"><table><thead><tr><th>KB</th><th>status</th><th>details</th></tr></thead>'
-                   "<tbody>")
-        out += [f'<tr><td>{_kb_link(f.kb)}</td><td class="{f.status}">{f.status}</td><td>{_finding_detail(f)}</td>'
-                "</tr>" for f in action[:FINDINGS_PER_HOST]]
-        out.append("</tbody></table></div>")
-        if len(action) > FINDINGS_PER_HOST:
-            out.append(f'<p class="meta">and {len(action) - FINDINGS_PER_HOST} more (see the JSON report)</p>')
+    out += _action_lines(host)
     if host.remediation:
         out.append(f"<p>Remediation: install {len(host.remediation)} package(s)</p><ul>")
-        for remedy in host.remediation:
+        for remedy in host.remediation[:PACKAGES_PER_HOST]:
             links = " ".join(_link(url) for url in remedy.download)
             out.append(f"<li><b>{escape(remedy.kb)}</b> {escape(remedy.title)} (resolves {len(remedy.resolves)}: "
                        f"{escape(_capped(remedy.resolves, IDS_PER_LINE))}) {links}</li>")
+        if len(host.remediation) > PACKAGES_PER_HOST:
+            out.append(f"<li>and {len(host.remediation) - PACKAGES_PER_HOST} more (kbscan scan --format remediation)"
+                       "</li>")
         out.append("</ul>")
     out.append("</details>")
     return out

@@ -8,7 +8,7 @@ from dataclasses import replace
 from html.parser import HTMLParser
 from typing import ClassVar
 
-from scanner.models import HostInventory, Report, Status
+from scanner.models import HostInventory, Remedy, Report, Status
 from scanner.reports import html
 
 from .conftest import SEED, inventory, seed_report
@@ -87,8 +87,8 @@ def test_hosts_needing_attention_get_sections_by_cluster_and_quiet_ones_one_coll
             " — 2 deferred, 6 covered of 8 applicable</summary>") in page
     assert "<b>LAB1</b> <span class=\"unknown\">unknown</span> — not evaluated</summary>" in page
     assert "<li>product unknown (no OS caption, version unknown)" in page
-    assert ("<tr><td><a href=\"#kb-KB2898774\">KB2898774</a></td><td class=\"deferred\">deferred</td>"
-            "<td>due 2014-01-10 via KB2903938</td></tr>") in page
+    assert ('<p><span class="deferred">deferred</span>, due 2014-01-10 via KB2903938 (2): KB2898774, KB2903938</p>'
+            in page)
     parse(page)
 
 
@@ -100,27 +100,41 @@ def test_a_large_fleet_starts_collapsed_and_long_lists_stop_at_their_limit():
     assert row is not None
     assert row.group().count('href="#host-') == html.HOSTS_PER_KB
     assert "missing: <a href=\"#host-HV000\">HV000</a>, " in row.group()
-    assert ", <a href=\"#host-HV049\">HV049</a> and 10 more (see the JSON report)" in row.group()
+    assert ", <a href=\"#host-HV019\">HV019</a> and 40 more (see the JSON report)" in row.group()
     assert len(ids(page, "host")) == 60
 
 
-def test_host_sections_list_at_most_the_limit_and_say_how_many_more():
+def test_a_host_with_hundreds_of_findings_costs_a_few_lines():
     report = seed_report([inventory("HV01")])
     host = report.hosts[0]
-    many = tuple(replace(host.findings[0], kb=f"KB{3000000 + n}", status=Status.MISSING) for n in range(45))
-    page = html.render(replace(report, hosts=(replace(host, findings=many),)))
-    section = page[page.index('id="host-HV01"'):]
-    assert section.count('<td class="missing">missing</td>') == html.FINDINGS_PER_HOST
-    assert '<p class="meta">and 5 more (see the JSON report)</p>' in section
+    many = tuple(replace(host.findings[0], kb=f"KB{3000000 + n}", status=Status.MISSING) for n in range(300))
+    remedies = tuple(Remedy(f"KB{3000000 + n}", f"fix {n}", (f"KB{3000000 + n}",)) for n in range(300))
+    page = html.render(replace(report, hosts=(replace(host, findings=many, remediation=remedies),)))
+    section = page[page.index('id="host-HV01"'):page.index("</details>", page.index('id="host-HV01"'))]
+    assert re.findall(r"<p>.*?</p>|<li>.*?</li>", section) == [
+        '<p><span class="missing">missing</span> (300): KB3000000, KB3000001, KB3000002, KB3000003, KB3000004, '
+        "KB3000005, KB3000006, KB3000007, KB3000008, KB3000009, KB3000010, KB3000011, KB3000012, KB3000013, KB3000014, "
+        "KB3000015, KB3000016, KB3000017, KB3000018, KB3000019 and 280 more (see the JSON report)</p>",
+        "<p>Remediation: install 300 package(s)</p>",
+        *(f"<li><b>KB300000{n}</b> fix {n} (resolves 1: KB300000{n}) </li>" for n in range(html.PACKAGES_PER_HOST)),
+        "<li>and 295 more (kbscan scan --format remediation)</li>"]
+    assert len(section) < 2000
 
 
-def test_a_finding_that_assumed_roles_says_so():
-    report = seed_report([inventory("HV01", "KB2779069")])
+def test_deferred_exempt_and_assumed_roles_each_get_a_line():
+    report = seed_report([inventory("HV01", "KB2779069", "KB2902014")])
     host = report.hosts[0]
     marked = tuple(replace(f, requires_roles=("hyper-v", "failover-clustering")) if f.kb == "KB2908415" else f
                    for f in host.findings)
     page = html.render(replace(report, hosts=(replace(host, findings=marked),)))
-    assert ('<td class="missing">missing</td><td>needs roles hyper-v, failover-clustering</td>') in page
+    section = page[page.index('id="host-HV01"'):page.index("</details>", page.index('id="host-HV01"'))]
+    assert re.findall(r"<p>.*?</p>", section) == [
+        '<p><span class="missing">missing</span> (4): KB2894485, KB2905412, KB2908415, KB2999999</p>',
+        '<p><span class="deferred">deferred</span>, due 2014-01-10 via KB2903938 (2): KB2898774, KB2903938</p>',
+        "<p>evaluated as if the host had hyper-v, failover-clustering (its roles are unknown): KB2908415</p>",
+        "<p>Remediation: install 3 package(s)</p>"]
+    exempt = html.render(seed_report())
+    assert '<p><span class="exempt">exempt</span>: KB2779069 (case 1234; until 2014-06-30)</p>' in exempt
 
 
 def test_covered_kbs_are_counted_never_listed_so_the_page_grows_with_hosts_not_entries():
