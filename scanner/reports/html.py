@@ -232,7 +232,7 @@ def _differences(cluster: ClusterResult | None, small: bool) -> list[str]:
     if rest > 0:
         items.append(f"<li>and {rest} more (see the JSON report)</li>")
     count = len(cluster.differences)
-    return [f"<details{_open(small)}><summary>{count} KB{'s' if count != 1 else ''} differ between the nodes"
+    return [f"<details{_open(small)}><summary>{count} KB{'s differ' if count != 1 else ' differs'} between the nodes"
             f"</summary><ul>{''.join(items)}</ul></details>"]
 
 

@@ -81,6 +81,8 @@ def test_hosts_needing_attention_get_sections_by_cluster_and_quiet_ones_one_coll
     assert re.findall(r"<h3[^>]*>(.*?) <small>(.*?)</small></h3>", page) == [
         ("cluster CLU1", "3 nodes: 2 compliant, 1 noncompliant"), ("not in a cluster", "1 of 2 hosts need attention")]
     assert '<p class="meta">compliant, nothing pending: HV03</p>' in page
+    assert ("<details open><summary>6 KBs differ between the nodes</summary><ul><li>KB2894485 on HV01, HV03, not on "
+            "HV02</li>") in page
     assert ("<h2>Compliant, nothing pending</h2>\n<details><summary>4 hosts</summary>\n<p>CLU0: Q0000, Q0001, Q0002"
             "</p>\n<p>SOLO</p>\n</details>") in page
     assert ('<details class="host" id="host-HV01" open><summary><b>HV01</b> <span class="compliant">compliant</span>'
@@ -184,3 +186,9 @@ def test_empty_fleet():
     assert "Nothing needs action" in page and "<b>0</b>hosts" in page and "No hosts found" in page
     assert "<details" not in page
     parse(page)
+
+
+def test_a_cluster_of_two_differing_on_one_kb():
+    page = html.render(seed_report([inventory("A", "KB2779069", cluster="C"), inventory("B", cluster="C")]))
+    assert ("<details open><summary>1 KB differs between the nodes</summary><ul><li>KB2779069 on A, not on B</li>"
+            "</ul></details>") in page
