@@ -72,3 +72,13 @@ def test_a_large_fleet_counts_quiet_hosts_and_stops_long_lists_with_how_many_mor
     assert len(rows) == 2 + table.FINDING_ROWS + 1
     assert rows[-1] == "... and 87 more (kbscan scan --format json --findings action lists them all)"
     assert sum(1 for line in lines if line.startswith("B0")) == 41 + table.FINDING_ROWS
+
+
+def test_a_finding_evaluated_with_assumed_roles_says_which():
+    report = seed_report([inventory("HV01", "KB2779069", "KB2902014")])
+    host = report.hosts[0]
+    marked = tuple(replace(f, requires_roles=("failover-clustering",)) if f.kb == "KB2908415" else f
+                   for f in host.findings)
+    text = table.render(replace(report, hosts=(replace(host, findings=marked),)))
+    rows = [line[:60].rstrip() for line in section(text, "Needs action:")]
+    assert "HV01  KB2908415  missing   needs roles failover-clustering" in rows
