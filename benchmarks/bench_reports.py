@@ -1,6 +1,6 @@
 """Report size and time for a generated fleet: every writer on one in-memory report (not a test).
 
-    python benchmarks/bench_reports.py                          # 10,000 hosts x 7 entries (the embedded catalogue)
+    python benchmarks/bench_reports.py                          # 10,000 hosts x 111 entries (the embedded catalogue)
     python benchmarks/bench_reports.py --hosts 10000 --entries 200
 
 The hosts are fleetgen's (same products, role sets and installed KBs), built as inventories in memory
@@ -57,7 +57,7 @@ def build_report(hosts: int, entries: int, missing: float, unknown: float):  # t
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--hosts", type=int, default=10_000)
-    parser.add_argument("--entries", type=int, default=7)
+    parser.add_argument("--entries", type=int, default=111)
     parser.add_argument("--missing", type=float, default=0.3, help="share of hosts missing 1-3 KBs (default 0.3)")
     parser.add_argument("--stream", action="store_true",
                         help="also stream the JSON (all and action) under tracemalloc for its peak allocation")

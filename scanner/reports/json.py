@@ -46,7 +46,7 @@ def finding_data(finding: Finding) -> dict[str, Any]:
     data = {"kb": finding.kb, "status": str(finding.status), "kind": str(finding.kind),
             "title": finding.title, "via": finding.via, "due": _date(finding.due),
             "reason": finding.reason, "until": _date(finding.until), "download": list(finding.download)}
-    if finding.requires_roles:  # omitted when empty: millions of findings at fleet scale never need it
+    if finding.requires_roles:  # only where the host's roles are unknown: large reports stay small
         data["requires_roles"] = list(finding.requires_roles)
     return data
 
@@ -59,6 +59,8 @@ def host_data(host: HostResult, findings: FindingsFilter = FindingsFilter.ALL) -
         "cluster": host.cluster, "reasons": list(host.reasons), "notes": list(host.notes),
         "inventory": {"path": inventory.path, "format": inventory.format,
                       "collected_at": _time(inventory.collected_at),
+                      "modified_at": _time(inventory.modified_at),
+                      "listed": inventory.listed, "announced": inventory.announced,
                       "os_caption": inventory.os_caption, "os_version": inventory.os_version,
                       "updates": len(inventory.updates)},
         "counts": counts(host.findings),
