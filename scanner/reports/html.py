@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from html import escape
+from urllib.parse import unquote, urlsplit
 
 from scanner.models import ClusterResult, Finding, HostResult, HostStatus, Report, Status, kb_sort_key
 from scanner.reports.findings import ACTION, COVERED, needs_attention
@@ -42,7 +43,7 @@ h3{font-size:1rem;margin:1.2rem 0 .3rem}h3 small{font-weight:normal;color:#555}
 th,td{border:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:top}
 td.n{text-align:right;white-space:nowrap}
 details{margin:.3rem 0}summary{cursor:pointer}details.host{border-left:3px solid #ccc;padding-left:.5rem}
-details.host[open]{padding-bottom:.4rem}td a,li a,p a{word-break:break-all}
+details.host[open]{padding-bottom:.4rem}a.u{word-break:break-all}
 .installed,.superseded,.included{background:#d9f2d9}.exempt{background:#e6e6f5}.deferred{background:#fff0c2}
 .missing{background:#f8d0d0;font-weight:bold}.compliant{color:#1d6b1d}.noncompliant{color:#a11}
 .unknown{color:#8a5a00}ul{margin:.2rem 0 .2rem 1.2rem;padding:0}
@@ -68,8 +69,11 @@ def _utc(value: datetime) -> str:
 
 
 def _link(url: str) -> str:
+    """An http(s) URL as a link named by its file (`Windows8-RT-KB2903938-x64.msu`), else plain text."""
     if url.lower().startswith(("http://", "https://")):
-        return f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer">{escape(url)}</a>'
+        parts = urlsplit(url)
+        name = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1]) or parts.netloc or url
+        return f'<a class="u" href="{escape(url, quote=True)}" rel="noopener noreferrer">{escape(name)}</a>'
     return escape(url)
 
 

@@ -58,9 +58,9 @@ def test_kbs_that_need_action_come_first_worst_first(report: Report):
                                "KB2898774", "KB2903938",  # deferred
                                "KB2779069"]  # exempt
     assert ('<tr id="kb-KB2898774"><th scope="row" class="deferred">KB2898774</th><td>Data loss occurs on a SCSI '
-            'disk that turns off in a Windows Server 2012-based failover cluster <small>(hotfix)</small><br><a href='
-            '"http://download.microsoft.com/download/7/A/B/7AB09DBA-BA40-44A5-A1DD-87EBBE9A854C/Windows8-RT-KB2903938-'
-            'x64.msu" rel="noopener noreferrer">') in page
+            'disk that turns off in a Windows Server 2012-based failover cluster <small>(hotfix)</small><br>'
+            '<a class="u" href="http://download.microsoft.com/download/7/A/B/7AB09DBA-BA40-44A5-A1DD-87EBBE9A854C/'
+            'Windows8-RT-KB2903938-x64.msu" rel="noopener noreferrer">Windows8-RT-KB2903938-x64.msu</a></td>') in page
     assert ('<td class="n">0</td><td class="n">1<br>due 2014-01-10</td><td class="n">0</td><td><details open>'
             '<summary>1 host</summary>deferred: <a href="#host-HV01">HV01</a></details></td></tr>') in page
     assert ('<details open><summary>1 host</summary>exempt: <a href="#host-HV05">HV05</a></details>') in page
@@ -168,8 +168,9 @@ def test_self_contained_and_everything_escaped():
     assert "<script" not in page and "<img" not in page and "<i>" not in page and "<b>bold" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "a &amp; b &lt;i&gt;" in page
     assert 'href="javascript' not in page and "javascript:alert(1)" in page  # shown as text, not a link
-    assert 'href="http://x.test/a?b=1&amp;c=2&quot;onmouseover=&quot;x"' in page
-    assert 'href="HTTPS://ok.test/"' in page
+    assert ('<a class="u" href="http://x.test/a?b=1&amp;c=2&quot;onmouseover=&quot;x" rel="noopener noreferrer">a</a>'
+            in page)
+    assert '<a class="u" href="HTTPS://ok.test/" rel="noopener noreferrer">ok.test</a>' in page
     assert 'id="cluster-&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"' in page
     assert 'src="http' not in page and "<link" not in page
     assert "@import" not in html.CSS and "url(" not in html.CSS
