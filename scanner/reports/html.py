@@ -16,13 +16,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from html import escape
 from urllib.parse import unquote, urlsplit
 
-from scanner.models import ClusterResult, Finding, HostResult, HostStatus, Report, Status, kb_sort_key
-from scanner.reports.findings import ACTION, COVERED, needs_attention
+from scanner.models import ClusterResult, Finding, HostResult, HostStatus, Report, Status
+from scanner.reports.findings import ACTION, ACTION_ORDER, COVERED, KbAction, kb_actions, needs_attention
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +54,7 @@ LEGEND = ("missing = install it (or a package that covers it); deferred = covere
           "its waiting period, due on the date given; exempt = exempted by the config until the date given. "
           "Covered KBs (installed, superseded by an installed KB, included in an installed rollup) are counted, "
           "not listed; the JSON report lists every one.")
-_ORDER = (Status.MISSING, Status.DEFERRED, Status.EXEMPT)
+_ORDER = ACTION_ORDER
 _HOST_ORDER = {HostStatus.NONCOMPLIANT: 0, HostStatus.UNKNOWN: 1, HostStatus.COMPLIANT: 2}
 
 
@@ -92,65 +91,35 @@ def _open(flag: bool) -> str:
     return " open" if flag else ""
 
 
-@dataclass
-class _Kb:
-    """One KB that needs action somewhere: what the findings say about it and which hosts it concerns."""
-
-    finding: Finding
-    hosts: dict[Status, list[HostResult]] = field(default_factory=lambda: {s: [] for s in _ORDER})
-    due: date | None = None
-    reason: str | None = None  # why it is missing ("no package of its own; ..."): a fact of the KB, not the host
-
-    def order(self) -> tuple[int, int, int, tuple[int, str]]:
-        counts = [len(self.hosts[s]) for s in _ORDER]
-        return (-counts[0], -counts[1], -counts[2], kb_sort_key(self.finding.kb))
-
-
-def _kbs(report: Report) -> list[_Kb]:
-    found: dict[str, _Kb] = {}
-    for host in report.hosts:
-        for finding in host.findings:
-            if finding.status in ACTION:
-                kb = found.setdefault(finding.kb, _Kb(finding))
-                kb.hosts[finding.status].append(host)
-                if finding.status is Status.DEFERRED and finding.due and (kb.due is None or finding.due < kb.due):
-                    kb.due = finding.due
-                if finding.status is Status.MISSING and kb.reason is None:
-                    kb.reason = finding.reason
-    return sorted(found.values(), key=_Kb.order)
-
-
-def _kb_hosts(kb: _Kb) -> str:
+def _kb_hosts(action: KbAction) -> str:
     parts = []
     for status in _ORDER:
-        hosts = kb.hosts[status]
-        if hosts:
-            names = [_host_link(h.host) for h in hosts]
+        names = [_host_link(h.host) for h in action.hosts[status]]
+        if names:
             parts.append(f"{status}: {_capped(names, HOSTS_PER_KB, '(see the JSON report)')}")
     return "<br>".join(parts)
 
 
 def _by_kb(report: Report, small: bool) -> list[str]:
-    kbs = _kbs(report)
-    if not kbs:
+    actions = kb_actions(report.hosts)
+    if not actions:
         return ["<p>Nothing needs action: no KB is missing, deferred or exempt on any evaluated host.</p>"]
     out = [f'<p class="meta">{escape(LEGEND)}</p>',
            '<div class="scroll"><table class="kbs"><thead><tr><th scope="col">KB</th><th scope="col">title</th>'
            '<th scope="col">missing</th><th scope="col">deferred</th><th scope="col">exempt</th>'
            '<th scope="col">hosts</th></tr></thead><tbody>']
-    for kb in kbs:
-        f = kb.finding
-        worst = next(s for s in _ORDER if kb.hosts[s])
-        missing, deferred, exempt = (len(kb.hosts[s]) for s in _ORDER)
-        due = f"<br>due {kb.due.isoformat()}" if kb.due else ""
-        links = "".join(f"<br>{_link(url)}" for url in f.download)
+    for a in actions:
+        worst = next(s for s in _ORDER if a.count(s))
+        missing, deferred, exempt = (a.count(s) for s in _ORDER)
+        due = f"<br>due {a.due.isoformat()}" if a.due else ""
+        links = "".join(f"<br>{_link(url)}" for url in a.download)
         total = missing + deferred + exempt
-        out.append(f'<tr id="kb-{escape(f.kb, quote=True)}"><th scope="row" class="{worst}">{escape(f.kb)}</th>'
-                   f"<td>{escape(f.title)} <small>({escape(f.kind)})</small>"
-                   f"{'<br>' + escape(kb.reason) if kb.reason else ''}{links}</td>"
+        out.append(f'<tr id="kb-{escape(a.kb, quote=True)}"><th scope="row" class="{worst}">{escape(a.kb)}</th>'
+                   f"<td>{escape(a.title)} <small>({escape(a.kind)})</small>"
+                   f"{'<br>' + escape(a.reason) if a.reason else ''}{links}</td>"
                    f'<td class="n">{missing}</td><td class="n">{deferred}{due}</td><td class="n">{exempt}</td>'
                    f"<td><details{_open(small)}><summary>{total} host{'s' if total != 1 else ''}</summary>"
-                   f"{_kb_hosts(kb)}</details></td></tr>")
+                   f"{_kb_hosts(a)}</details></td></tr>")
     out.append("</tbody></table></div>")
     return out
 

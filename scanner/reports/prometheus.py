@@ -16,8 +16,8 @@ import logging
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
-from scanner.models import HostStatus, Report, Status, kb_sort_key
-from scanner.reports.findings import ACTION, counts
+from scanner.models import HostStatus, Report, Status
+from scanner.reports.findings import ACTION_ORDER, counts, kb_actions
 
 log = logging.getLogger(__name__)
 SOURCE_STATES = ("ok", "degraded", "failed", "never", "embedded")
@@ -54,24 +54,6 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-_ACTION_ORDER = tuple(s for s in Status if s in ACTION)
-
-
-def _per_kb(report: Report) -> tuple[dict[str, dict[Status, int]], dict[str, date]]:
-    """For each KB that needs action on some host: hosts per action status, and its earliest due date."""
-    hosts: dict[str, dict[Status, int]] = {}
-    due: dict[str, date] = {}
-    for host in report.hosts:
-        for finding in host.findings:
-            if finding.status not in ACTION:
-                continue
-            per_status = hosts.setdefault(finding.kb, dict.fromkeys(_ACTION_ORDER, 0))
-            per_status[finding.status] += 1
-            if finding.status is Status.DEFERRED and finding.due is not None:
-                due[finding.kb] = min(due.get(finding.kb, finding.due), finding.due)
-    return hosts, due
-
-
 def render(report: Report) -> str:
     metrics = _Metrics()
     metrics.family("kbscan_hosts", "gauge", "Hosts in the last scan by status.",
@@ -85,14 +67,13 @@ def render(report: Report) -> str:
                    ((_labels(host=host, status=s), n) for host, found in per_host for s, n in found.items()))
     metrics.family("kbscan_findings", "gauge", "Applicable catalogue entries over all hosts by finding status.",
                    ((_labels(status=str(s)), sum(found[s] for _, found in per_host)) for s in Status))
-    kb_hosts, kb_due = _per_kb(report)
-    kbs = sorted(kb_hosts, key=kb_sort_key)
+    actions = kb_actions(report.hosts)
     metrics.family("kbscan_kb_hosts", "gauge",
                    "Hosts on which a KB is missing, deferred or exempt; only KBs that need action somewhere.",
-                   ((_labels(kb=kb, status=str(s)), kb_hosts[kb][s]) for kb in kbs for s in _ACTION_ORDER))
+                   ((_labels(kb=a.kb, status=str(s)), a.count(s)) for a in actions for s in ACTION_ORDER))
     metrics.family("kbscan_kb_next_due_timestamp_seconds", "gauge",
                    "When a deferred KB first falls due on some host (start of that day, UTC).",
-                   ((_labels(kb=kb), _day(kb_due[kb])) for kb in kbs if kb in kb_due))
+                   ((_labels(kb=a.kb), _day(a.due)) for a in actions if a.due is not None))
     due = [(h.host, min(dues)) for h in report.hosts
            if (dues := [f.due for f in h.findings if f.status is Status.DEFERRED and f.due is not None])]
     metrics.family("kbscan_host_next_due_timestamp_seconds", "gauge",

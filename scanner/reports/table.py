@@ -8,16 +8,14 @@ stop at a stated limit and say where the rest is (the JSON report).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
-from scanner.models import HostResult, HostStatus, Report, Status, kb_sort_key
-from scanner.reports.findings import ACTION, COVERED, needs_attention
+from scanner.models import HostResult, HostStatus, Report, Status
+from scanner.reports.findings import ACTION, ACTION_ORDER, COVERED, kb_actions, needs_attention
 
 QUIET_HOSTS = 50  # compliant hosts with nothing pending are rows only up to this many
 FINDING_ROWS = 200  # host x KB rows under "Needs action"
 CLUSTERS = 50  # inconsistent clusters listed
 DIFFERENCES = 10  # KBs listed per inconsistent cluster
-_ORDER = (Status.MISSING, Status.DEFERRED, Status.EXEMPT)
 _HOST_ORDER = {HostStatus.NONCOMPLIANT: 0, HostStatus.UNKNOWN: 1, HostStatus.COMPLIANT: 2}
 _MORE = "kbscan scan --format json --findings action lists them all"
 
@@ -37,22 +35,12 @@ def _host_row(host: HostResult) -> tuple[str, ...]:
 
 
 def _by_kb(report: Report) -> list[str]:
-    hosts: dict[str, dict[Status, int]] = {}
-    titles: dict[str, str] = {}
-    due: dict[str, date] = {}
-    for host in report.hosts:
-        for finding in host.findings:
-            if finding.status in ACTION:
-                hosts.setdefault(finding.kb, dict.fromkeys(_ORDER, 0))[finding.status] += 1
-                titles.setdefault(finding.kb, finding.title)
-                if finding.status is Status.DEFERRED and finding.due:
-                    due[finding.kb] = min(due.get(finding.kb, finding.due), finding.due)
-    if not hosts:
+    actions = kb_actions(report.hosts)
+    if not actions:
         return []
-    kbs = sorted(hosts, key=lambda kb: (*(-hosts[kb][s] for s in _ORDER), kb_sort_key(kb)))
     rows: list[tuple[str, ...]] = [("KB", "MISSING", "DEFERRED", "EXEMPT", "NEXT DUE", "TITLE")]
-    rows += [(kb, *(str(hosts[kb][s]) for s in _ORDER), due[kb].isoformat() if kb in due else "", titles[kb])
-             for kb in kbs]
+    rows += [(a.kb, *(str(a.count(s)) for s in ACTION_ORDER), a.due.isoformat() if a.due else "", a.title)
+             for a in actions]
     return ["", "Needs action, by KB (hosts per status):", *_columns(rows)]
 
 
