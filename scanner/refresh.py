@@ -196,7 +196,7 @@ def _read_list(path: Path, max_bytes: int) -> bytes:
 def catalogue_diff(config: Config, since: date | None) -> list[str]:
     if not config.database.exists():
         return ["no catalogue has been stored yet; run 'kbscan catalogue refresh'"]
-    with connected(config.database, readonly=True) as db:
+    with connected(config.database, readonly=True, older=True) as db:
         rows = changes_since(db, since)
     if not rows:
         return [f"no catalogue changes{' since ' + since.isoformat() if since else ''}"]
@@ -213,7 +213,7 @@ def status_lines(config: Config, now: datetime | None = None) -> list[str]:
     now = now or datetime.now(UTC)
     if not config.database.exists():
         return ["catalogue: embedded (no refresh stored yet; run 'kbscan catalogue refresh')"]
-    with connected(config.database, readonly=True) as db:
+    with connected(config.database, readonly=True, older=True) as db:
         stored = catalogue_stored(db)
         refreshed = catalogue_refreshed_at(db)
         health = source_health(db)
