@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -158,3 +159,26 @@ def test_findings_with_another_format_is_a_warning_not_an_error(tmp_path: Path, 
     assert code == 1 and out.read_text().startswith("kbscan report as of 2013-12-20")
     assert [line for line in capsys.readouterr().err.splitlines() if "WARNING" in line] == [
         "kbscan: WARNING: --findings applies to --format json only; the table report lists what needs action anyway"]
+
+
+def test_real_output_with_unknown_roles_carries_requires_roles_and_validates(tmp_path: Path):
+    """HV02's systeminfo file lists no roles and no config gives them: its role-specific findings say so."""
+    out = tmp_path / "report.json"
+    code = main(["-q", "--config", os.devnull, "scan", str(REPO / "examples" / "inventory"), "--at", "2013-12-20",
+                 "--format", "json", "--findings", "action", "--output", str(out)])
+    data = json.loads(out.read_text())
+    VALIDATOR.validate(data)
+    hv02 = next(h for h in data["hosts"] if h["host"] == "HV02")
+    assert (code, hv02["status"], hv02["roles"]) == (1, "unknown", [])
+    marked = [f for f in hv02["findings"] if "requires_roles" in f]
+    assert marked and all(f["status"] == "missing" and set(f["requires_roles"]) <= {"hyper-v", "failover-clustering"}
+                          for f in marked)
+    assert not any("requires_roles" in f for h in data["hosts"] if h["host"] != "HV02" for f in h["findings"])
+    page = tmp_path / "report.html"
+    main(["-q", "--config", os.devnull, "scan", str(REPO / "examples" / "inventory"), "--at", "2013-12-20",
+          "--format", "html", "--output", str(page)])
+    section = page.read_text().split('id="host-HV02"')[1].split("</details>")[0]
+    groups = dict.fromkeys(tuple(f["requires_roles"]) for f in marked)  # in order of first appearance
+    assert len(groups) == 3  # entries for hyper-v, for failover-clustering, and for both
+    assert [line.split(" (its roles")[0] for line in section.splitlines() if "evaluated as if" in line] == [
+        f"<p>evaluated as if the host had {', '.join(roles)}" for roles in groups]
