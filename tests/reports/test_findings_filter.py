@@ -18,6 +18,7 @@ from scanner.errors import ConfigError
 from scanner.jobs import Runtime, scan_job
 from scanner.models import Report, Status
 from scanner.reports.findings import FindingsFilter
+from scanner.reports.json import chunks as json_chunks
 from scanner.reports.json import render
 
 REPO = Path(__file__).resolve().parents[2]
@@ -182,3 +183,12 @@ def test_real_output_with_unknown_roles_carries_requires_roles_and_validates(tmp
     assert len(groups) == 3  # entries for hyper-v, for failover-clustering, and for both
     assert [line.split(" (its roles")[0] for line in section.splitlines() if "evaluated as if" in line] == [
         f"<p>evaluated as if the host had {', '.join(roles)}" for roles in groups]
+
+
+def test_the_json_is_still_streamed_a_host_at_a_time_with_either_filter(report: Report):
+    for which in FindingsFilter:
+        chunks = list(json_chunks(report, which))
+        assert len(chunks) == len(report.hosts) + 2  # the head, one chunk per host, the tail
+        assert [json.loads(chunk.lstrip(",\n"))["host"] for chunk in chunks[1:-1]] == [
+            h.host for h in report.hosts]
+        assert "".join(chunks) == render(report, which)
