@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 HOSTS_PER_KB = 20  # host names listed under one KB
 KBS_PER_LINE = 20  # KB ids listed per kind of action in one host's section
+LINES_PER_KIND = 10  # deferred due dates, exempt KBs listed in one host's section
 PACKAGES_PER_HOST = 5  # remediation packages listed in one host's section
 IDS_PER_LINE = 10  # KB ids a remediation line or a difference names
 DIFFERENCES_PER_CLUSTER = 20
@@ -128,6 +129,11 @@ def _ids(findings: Sequence[Finding]) -> str:
     return escape(_capped([f.kb for f in findings], KBS_PER_LINE, "(see the JSON report)"))
 
 
+def _more(count: int, what: str) -> list[str]:
+    rest = count - LINES_PER_KIND
+    return [f'<p class="meta">and {rest} more {what} (see the JSON report)</p>'] if rest > 0 else []
+
+
 def _action_lines(host: HostResult) -> list[str]:
     """A host's findings that need action, a line per kind of action: KB ids only (the titles are in the
     KB table), so a host with hundreds of missing KBs costs a line, not hundreds of rows."""
@@ -139,13 +145,16 @@ def _action_lines(host: HostResult) -> list[str]:
     for f in host.findings:
         if f.status is Status.DEFERRED:
             deferred.setdefault((f.due, f.via), []).append(f)
-    for (due, via), group in sorted(deferred.items(), key=lambda item: (item[0][0] or date.max, item[0][1] or "")):
+    groups = sorted(deferred.items(), key=lambda item: (item[0][0] or date.max, item[0][1] or ""))
+    for (due, via), group in groups[:LINES_PER_KIND]:
         when = f"due {due.isoformat()}" if due else "due date unknown"
         out.append(f'<p><span class="deferred">deferred</span>, {when}{f" via {escape(via)}" if via else ""} '
                    f"({len(group)}): {_ids(group)}</p>")
+    out += _more(len(groups), "due date(s)")
+    exempt = [f for f in host.findings if f.status is Status.EXEMPT]
     out += [f'<p><span class="exempt">exempt</span>: {escape(f.kb)} ({escape(f.reason or "")}'
-            f'{"; until " + f.until.isoformat() if f.until else ""})</p>'
-            for f in host.findings if f.status is Status.EXEMPT][:KBS_PER_LINE]
+            f'{"; until " + f.until.isoformat() if f.until else ""})</p>' for f in exempt[:LINES_PER_KIND]]
+    out += _more(len(exempt), "exempt KB(s)")
     assumed: dict[tuple[str, ...], list[Finding]] = {}
     for f in host.findings:
         if f.requires_roles and f.status in ACTION:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from typing import ClassVar
 
@@ -193,3 +194,20 @@ def test_a_cluster_of_two_differing_on_one_kb():
     page = html.render(seed_report([inventory("A", "KB2779069", cluster="C"), inventory("B", cluster="C")]))
     assert ("<details open><summary>1 KB differs between the nodes</summary><ul><li>KB2779069 on A, not on B</li>"
             "</ul></details>") in page
+
+
+def test_many_due_dates_and_exemptions_stop_at_the_limit():
+    report = seed_report([inventory("HV01")])
+    host = report.hosts[0]
+    template = host.findings[0]
+    deferred = tuple(replace(template, kb=f"KB{3000000 + n}", status=Status.DEFERRED, via=f"KB{3100000 + n}",
+                             due=date(2014, 1, 1) + timedelta(days=n)) for n in range(12))
+    exempt = tuple(replace(template, kb=f"KB{3200000 + n}", status=Status.EXEMPT, reason="lab", until=date(2014, 6, 30))
+                   for n in range(11))
+    page = html.render(replace(report, hosts=(replace(host, findings=(*deferred, *exempt), remediation=()),)))
+    section = page[page.index('id="host-HV01"'):page.index("</details>", page.index('id="host-HV01"'))]
+    lines = re.findall(r"<p[^>]*>.*?</p>", section)[1:]
+    assert lines[0] == ('<p><span class="deferred">deferred</span>, due 2014-01-01 via KB3100000 (1): KB3000000</p>')
+    assert lines[10] == '<p class="meta">and 2 more due date(s) (see the JSON report)</p>'
+    assert lines[11] == '<p><span class="exempt">exempt</span>: KB3200000 (lab; until 2014-06-30)</p>'
+    assert lines[21:] == ['<p class="meta">and 1 more exempt KB(s) (see the JSON report)</p>']
