@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     show = cat_commands.add_parser("show", help="show one entry with every fact's source")
     show.add_argument("kb", type=_kb_arg, metavar="KBID")
     cat_commands.add_parser("refresh", help="scrape every configured source into the database")
-    importing = cat_commands.add_parser("import", help="add a list file (Get-WindowsHotfixes XML, kbscan JSON)")
+    importing = cat_commands.add_parser("import", help="add a list file (Get-WindowsHotfixes XML, kbscan JSON, "
+                                        "WES-NG definitions.zip)")
     importing.add_argument("file", type=Path, metavar="FILE")
     diff = cat_commands.add_parser("diff", help="what changed in the catalogue")
     diff.add_argument("--since", type=_date_arg, metavar="YYYY-MM-DD")

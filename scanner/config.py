@@ -32,12 +32,21 @@ DEFAULT_SOURCES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] =
 )
 
 
+# WES-NG's definitions, as wes.py --update downloads them (DESIGN.md 7a); a kind = "wesng" source's default url.
+WESNG_URL = "https://raw.githubusercontent.com/bitsadmin/wesng/master/definitions.zip"
+SOURCE_KINDS = ("page", "wesng")
+
+
 @dataclass(frozen=True)
 class SourceConfig:
+    """`kind`: "page" (a page or list, its family told from its content) or "wesng" (WES-NG's
+    definitions.zip; products, when given, keep only those products' rows)."""
+
     name: str
     url: str
     products: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
+    kind: str = "page"
 
 
 @dataclass(frozen=True)
@@ -295,13 +304,16 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     sources = []
     for src in root.tables("sources"):
         name = src.get("name", str, "")
-        url = src.get("url", str, "")
+        kind = src.get("kind", str, "page")
+        if kind not in SOURCE_KINDS:
+            raise src.fail("kind", f"unknown source kind {kind!r}; expected one of {', '.join(SOURCE_KINDS)}")
+        url = src.get("url", str, WESNG_URL if kind == "wesng" else "")
         if not name or not url:
             raise src.fail("name" if not name else "url", "every [[sources]] needs a name and a url")
         if not url.startswith(("http://", "https://")):
             raise src.fail("url", f"only http(s) URLs can be sources, got {url!r}")
         sources.append(SourceConfig(name, url, src.strings("products", choices=PRODUCTS),
-                                    src.strings("roles", choices=ROLES)))
+                                    src.strings("roles", choices=ROLES), kind))
         src.done()
     names = [s.name for s in sources]
     if len(set(names)) != len(names):

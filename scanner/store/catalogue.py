@@ -11,7 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from scanner.catalogue import Catalogue
-from scanner.models import CatalogueEntry, CatalogueInfo, Kind, SourceHealth, kb_sort_key
+from scanner.models import CatalogueEntry, CatalogueInfo, Kind, SecurityFacts, SourceHealth, kb_sort_key
 from scanner.store.db import SCHEMA_SETUP
 
 _TRACKED = ("title", "kind", "released", "products", "roles", "supersedes", "included_in", "standalone", "download")
@@ -57,6 +57,10 @@ def entry_to_json(entry: CatalogueEntry) -> str:
             value = {k: list(v) for k, v in value.items()}
         elif item.name == "stated":
             value = {k: [list(pair) for pair in v] for k, v in value.items()}
+        elif item.name == "security":
+            if value is None:
+                continue  # most entries: no key at all, as in databases written before the field
+            value = {"severity": value.severity, "cves": value.cves, "exploits": value.exploits}
         elif isinstance(value, tuple):
             value = list(value)
         data[item.name] = value
@@ -73,7 +77,14 @@ def entry_from_json(text: str) -> CatalogueEntry:
         download=tuple(data["download"]), sources=tuple(data["sources"]),
         provenance={k: tuple(v) for k, v in data.get("provenance", {}).items()}, notes=data.get("notes", ""),
         stated={k: tuple((str(s), str(v)) for s, v in pairs) for k, pairs in data.get("stated", {}).items()},
+        security=_security(data.get("security")),
     )
+
+
+def _security(data: dict[str, Any] | None) -> SecurityFacts | None:
+    if not data:
+        return None
+    return SecurityFacts(data.get("severity"), int(data.get("cves", 0)), int(data.get("exploits", 0)))
 
 
 @dataclass(frozen=True)
