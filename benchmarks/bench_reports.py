@@ -2,6 +2,7 @@
 
     python benchmarks/bench_reports.py                          # 10,000 hosts x 111 entries (the embedded catalogue)
     python benchmarks/bench_reports.py --hosts 10000 --entries 200
+    python benchmarks/bench_reports.py --hosts 1000 --wesng          # bench_wesng.py's fleet, WES-NG's definitions
 
 The hosts are fleetgen's (same products, role sets and installed KBs), built as inventories in memory
 (no files are parsed: that is run.py's job) in clusters of four nodes, evaluated as of 2013-12-20 with
@@ -54,6 +55,28 @@ def build_report(hosts: int, entries: int, missing: float, unknown: float):  # t
     return with_remediation(report, catalogue)
 
 
+def wesng_report(hosts: int):  # type: ignore[no-untyped-def]
+    """bench_wesng.py's fleet (Server 2008 R2 to 2022, one monthly package and a tenth of the other KBs
+    each) against WES-NG's definitions, imported into a temporary state_dir, with remediation."""
+    import io
+    import tempfile
+
+    import bench_wesng
+
+    from scanner.cli import main as kbscan
+    from scanner.config import load_config
+    from scanner.pipeline import run_scan
+
+    with tempfile.TemporaryDirectory() as tmp:
+        state = Path(tmp)
+        bench_wesng.prepare(state)
+        kbscan(["--config", str(state / "config.toml"), "-q", "catalogue", "import", str(bench_wesng.DEFINITIONS)],
+               out=io.StringIO())
+        bench_wesng.write_fleet(state, hosts)
+        config = load_config(state / "config.toml")
+        return run_scan(config, [state / "fleet"], as_of=date.fromisoformat(bench_wesng.AS_OF))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--hosts", type=int, default=10_000)
@@ -62,16 +85,22 @@ def main() -> int:
     parser.add_argument("--stream", action="store_true",
                         help="also stream the JSON (all and action) under tracemalloc for its peak allocation")
     parser.add_argument("--unknown", type=float, default=0.02, help="share of hosts of unknown product (0.02)")
+    parser.add_argument("--wesng", action="store_true",
+                        help="bench_wesng.py's fleet of --hosts hosts against WES-NG's definitions instead")
     args = parser.parse_args()
 
     from scanner.reports import WRITERS
     from scanner.reports import json as json_report
     from scanner.reports.findings import FindingsFilter
 
-    report = build_report(args.hosts, args.entries, args.missing, args.unknown)
+    if args.wesng:
+        report = wesng_report(args.hosts)
+    else:
+        report = build_report(args.hosts, args.entries, args.missing, args.unknown)
     findings = sum(len(h.findings) for h in report.hosts)
     statuses = ", ".join(f"{report.hosts_with(s)} {s}" for s in ("compliant", "noncompliant", "unknown"))
-    print(f"# {args.hosts} hosts ({statuses}), {args.entries} entries, {findings} findings")
+    entries = "WES-NG's" if args.wesng else args.entries
+    print(f"# {args.hosts} hosts ({statuses}), {entries} entries, {findings} findings")
     print(f"{'format':<12} {'MB':>8} {'seconds':>8}")
     writers = {**WRITERS, "json action": lambda r: json_report.render(r, FindingsFilter.ACTION)}
     for name, writer in writers.items():
