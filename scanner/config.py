@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from scanner.dates import Duration, parse_duration
 from scanner.errors import ConfigError
 from scanner.models import PRODUCTS, ROLES, Kind, kb_id
+from scanner.reports.findings import FindingsFilter
 
 SYSTEM_CONFIG = Path("/etc/kbscan/config.toml")
 ENV_VAR = "KBSCAN_CONFIG"
@@ -103,6 +104,13 @@ class HttpConfig:
 
 
 @dataclass(frozen=True)
+class ReportConfig:
+    """How reports are written; `findings` applies to the JSON (--format json, latest.json, hosts/*.json)."""
+
+    findings: FindingsFilter = FindingsFilter.ALL
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None = None
     state_dir: Path = Path("/var/lib/kbscan")
@@ -113,6 +121,7 @@ class Config:
     deferral: DeferralPolicy = field(default_factory=DeferralPolicy)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     http: HttpConfig = field(default_factory=HttpConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
     sources: tuple[SourceConfig, ...] = tuple(SourceConfig(*s) for s in DEFAULT_SOURCES)
     hosts: tuple[HostGroup, ...] = ()
     exemptions: tuple[Exemption, ...] = ()
@@ -227,6 +236,12 @@ def _date(value: Any) -> date:
     raise TypeError(f"expected a date (2014-06-30), got {value!r}")
 
 
+def _findings_filter(value: Any) -> FindingsFilter:
+    if value not in tuple(FindingsFilter):
+        raise ValueError(f"expected \"all\" or \"action\", got {value!r}")
+    return FindingsFilter(value)
+
+
 def _positive(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
         raise ValueError(f"expected a positive whole number, got {value!r}")
@@ -282,6 +297,10 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     )
     htt.done()
 
+    rep = root.table("report")
+    report = ReportConfig(findings=rep.convert("findings", defaults.report.findings, _findings_filter))
+    rep.done()
+
     sources = []
     for src in root.tables("sources"):
         name = src.get("name", str, "")
@@ -326,6 +345,6 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     return Config(
         path=path, state_dir=state_dir, reports_dir=reports_dir, max_inventory_age=max_age,
         history_retention=retention, inventory=inventory, deferral=deferral, schedule=schedule,
-        http=http, sources=tuple(sources) if "sources" in data else defaults.sources,
+        http=http, report=report, sources=tuple(sources) if "sources" in data else defaults.sources,
         hosts=tuple(hosts), exemptions=tuple(exemptions),
     )
