@@ -21,6 +21,7 @@ from html import escape
 from urllib.parse import unquote, urlsplit
 
 from scanner.models import ClusterResult, Finding, HostResult, HostStatus, Report, Status
+from scanner.remediation import headline
 from scanner.reports.findings import ACTION, ACTION_ORDER, COVERED, KbAction, kb_actions, needs_attention
 
 log = logging.getLogger(__name__)
@@ -184,7 +185,9 @@ def _host(host: HostResult, small: bool) -> list[str]:
         out.append("<ul>" + "".join(f"<li>{escape(text)}</li>" for text in (*host.reasons, *host.notes)) + "</ul>")
     out += _action_lines(host)
     if host.remediation:
-        out.append(f"<p>Remediation: install {len(host.remediation)} package(s)</p><ul>")
+        lead = headline(host)
+        out.append(f"<p>Remediation: install {len(host.remediation)} package(s)"
+                   + (f"; {escape(lead)}" if lead else "") + "</p><ul>")
         for remedy in host.remediation[:PACKAGES_PER_HOST]:
             links = " ".join(_link(url) for url in remedy.download)
             out.append(f"<li><b>{escape(remedy.kb)}</b> {escape(remedy.title)} (resolves {len(remedy.resolves)}: "

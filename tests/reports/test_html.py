@@ -118,7 +118,8 @@ def test_a_host_with_hundreds_of_findings_costs_a_few_lines():
         '<p><span class="missing">missing</span> (300): KB3000000, KB3000001, KB3000002, KB3000003, KB3000004, '
         "KB3000005, KB3000006, KB3000007, KB3000008, KB3000009, KB3000010, KB3000011, KB3000012, KB3000013, KB3000014, "
         "KB3000015, KB3000016, KB3000017, KB3000018, KB3000019 and 280 more (see the JSON report)</p>",
-        "<p>Remediation: install 300 package(s)</p>",
+        "<p>Remediation: install 300 package(s); install KB3000000: resolves 1 of 300 missing; 299 more packages "
+        "resolve the other 299</p>",
         *(f"<li><b>KB300000{n}</b> fix {n} (resolves 1: KB300000{n}) </li>" for n in range(html.PACKAGES_PER_HOST)),
         "<li>and 295 more (kbscan scan --format remediation)</li>"]
     assert len(section) < 2000
@@ -135,7 +136,8 @@ def test_deferred_exempt_and_assumed_roles_each_get_a_line():
         '<p><span class="missing">missing</span> (4): KB2894485, KB2905412, KB2908415, KB2999999</p>',
         '<p><span class="deferred">deferred</span>, due 2014-01-10 via KB2903938 (2): KB2898774, KB2903938</p>',
         "<p>evaluated as if the host had hyper-v, failover-clustering (its roles are unknown): KB2908415</p>",
-        "<p>Remediation: install 3 package(s)</p>"]
+        "<p>Remediation: install 3 package(s); install KB2999999: resolves 2 of 4 missing; 2 more packages resolve "
+        "the other 2</p>"]
     exempt = html.render(seed_report())
     assert '<p><span class="exempt">exempt</span>: KB2779069 (case 1234; until 2014-06-30)</p>' in exempt
 
