@@ -12,7 +12,7 @@ import sqlite_utils
 
 from scanner.catalogue import Catalogue
 from scanner.models import CatalogueEntry, CatalogueInfo, Kind, SecurityFacts, SourceHealth, kb_sort_key
-from scanner.store.db import SCHEMA_SETUP
+from scanner.store.schema import SCHEMA_SETUP
 
 _TRACKED = ("title", "kind", "released", "products", "roles", "supersedes", "included_in", "standalone", "download")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -11,10 +11,8 @@ from urllib.parse import quote
 import sqlite_utils
 
 from scanner.errors import StoreError
+from scanner.store import migrations
 
-# Each area of the store (catalogue, history, ...) registers a function that creates its tables if they do not
-# exist (CREATE ... IF NOT EXISTS, current shape). Changes to existing tables are schema steps (migrations.py).
-SCHEMA_SETUP: list[Callable[[sqlite_utils.Database], None]] = []
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -28,8 +26,6 @@ def open_database(path: Path, *, readonly: bool = False, older: bool = False) ->
 
 def _open(path: Path, readonly: bool, older: bool = False) -> tuple[sqlite_utils.Database, bool]:
     """The database and whether it was opened as immutable (see _open_readonly)."""
-    from scanner.store import migrations  # its steps use the areas' modules, which import this one
-
     immutable = False
     conn: sqlite3.Connection | None = None
     try:

@@ -29,7 +29,7 @@ from scanner.errors import StoreError
 from scanner.merge import SourceEntries, merge
 from scanner.store import cache, history
 from scanner.store import catalogue as catalogue_store
-from scanner.store.db import SCHEMA_SETUP
+from scanner.store.schema import SCHEMA_SETUP
 
 log = logging.getLogger(__name__)
 
