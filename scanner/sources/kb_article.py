@@ -2,7 +2,7 @@
 troubleshoot articles, archive copies, translations): one entry a page; a package article (update rollup)
 also names what it includes.
 
-Labels are looked up in `article_words` in every language it knows. The release date is conservative (see
+Labels are looked up in `scanner.vocabulary` in every language it knows. The release date is conservative (see
 docs/sources.md, "Article dates"): a review or change date is an edit date, not a release date.
 """
 
@@ -17,9 +17,9 @@ from typing import Any
 
 from lxml import etree
 
+from scanner import vocabulary as words
 from scanner.dates import parse_date
 from scanner.models import Kind, try_kb_id
-from scanner.sources import article_words as words
 from scanner.sources.blocks import Block, read_blocks, tokens
 from scanner.sources.build import downloads, is_release_date, make_entry
 from scanner.sources.interface import Page, PageParser, ParsedPage, SourceHints
@@ -96,15 +96,9 @@ def _is_package_title(title: str) -> bool:
 
 
 def _kind(title: str) -> Kind:
-    """The kind the title names, in English (text.py) or in a translation ("Updaterollup für ..."); a
-    package the title only names ("... after you install update rollup 2903938") is not this one's kind."""
-    title = words.NAMES_A_PACKAGE.sub(" ", title)
-    kind = kind_from_title(title)
-    if kind in (Kind.HOTFIX, Kind.UPDATE) and words.LOCAL_ROLLUP.search(title):
-        return Kind.UPDATE_ROLLUP
-    if kind in (Kind.HOTFIX, Kind.UPDATE) and words.LOCAL_CUMULATIVE.search(title):
-        return Kind.CUMULATIVE_UPDATE
-    return kind
+    """The kind the title names, in any language of the word table; a package the title only names
+    ("... after you install update rollup 2903938") is not this one's kind."""
+    return kind_from_title(words.NAMES_A_PACKAGE.sub(" ", title))
 
 
 def _released(text: str, title: str, kind: Kind, day_first: bool) -> tuple[date | None, str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from scanner.sources.article_words import (
+from scanner.vocabulary import (
     CAUSE,
     CAUSE_FIXED,
     CLAUSE_END,

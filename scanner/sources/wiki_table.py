@@ -2,7 +2,8 @@
 learn.microsoft.com and translated copies): one entry per KB row of every table that recommends updates.
 
 Works on the lxml tree, not BeautifulSoup: a 2 MB list builds in 0.05 s with lxml against 1.4 s with bs4.
-Table structure (spans, header row, headings) is in tables.py, the words of every language in words.py.
+Table structure (spans, header row, headings) is in tables.py, the words of every language in
+scanner/vocabulary.py (column header matching in words.py).
 A "Date added" / "Last updated" column says when the row changed, not when the KB was released: a
 release column (or a bare "Date") sets `released`; the others go to the notes (`listed 2013-12-12`),
 unless build.is_release_date says the added date of a rollup named for that month is its release.
@@ -34,15 +35,8 @@ from scanner.sources.text import (
     replaces_from_text,
     sort_kbs,
 )
-from scanner.sources.words import (
-    SKIPPED_SECTION,
-    day_first,
-    iso_date,
-    local_included_in,
-    local_includes,
-    local_kind,
-    local_replaces,
-)
+from scanner.sources.words import day_first, iso_date, local_included_in, local_includes, local_replaces
+from scanner.vocabulary import SKIPPED_SECTION
 
 log = logging.getLogger(__name__)
 
@@ -144,9 +138,9 @@ def _read_row(row: Any, cells: list[Any], columns: dict[str, int], hints: Source
     includes: tuple[str, ...] = ()
     if kb_note or not _RELATION_COLUMNS.isdisjoint(text):
         supersedes, included_in, includes = _relations(text, kb_note)
-    kind = local_kind(title) or kind_from_title(title)
+    kind = kind_from_title(title)
     if stated := text.get("kind"):
-        kind = local_kind(stated) or kind_from_title(stated, kind)
+        kind = kind_from_title(stated, kind)
     released = found.read_date(text["released"]) if "released" in text else None
     notes = []
     for meaning, word in _DATE_NOTES:

@@ -240,7 +240,8 @@ def test_page_language_from_the_url_when_the_html_has_none():
     }
 
 
-JA_3036614 = ("KB3036614", HF, None, R2, (), (), (), True, (),
+# "クラスター" is a role word of the word table, as "cluster" is in the English copy
+JA_3036614 = ("KB3036614", HF, None, R2, FC, (), (), True, (),
               "Windows Server 2012 R2 で単一のネットワーク アダプターを使用すると、"
               "クラスター リソースが予期せずフェールオーバーする",
               "listed 2015-04-14; クラスター サービス; 予期しないフェールオーバーを防ぎます。")
