@@ -23,7 +23,7 @@ from scanner.models import Kind, try_kb_id
 from scanner.sources.blocks import Block, read_blocks, tokens
 from scanner.sources.build import downloads, is_release_date, make_entry
 from scanner.sources.interface import Page, PageParser, ParsedPage, SourceHints
-from scanner.sources.prose import Line, included, leading_kb, replaced, statements
+from scanner.sources.prose import Line, leading_kb, stated, statements
 from scanner.sources.text import clean, included_in_from_text, kb_from_link, kb_ids_in_text, kind_from_title
 
 log = logging.getLogger(__name__)
@@ -169,27 +169,39 @@ class KbArticleParser(PageParser):
         if kb is None:
             return ParsedPage(self.name, ())
         sections = _sections(blocks)
-        statements_lines = [line for s in sections if not _is_prerequisites(s) for line in s.lines]
-        supersedes = replaced(line for s in _matching(sections, words.REPLACEMENT) for line in s.lines)
+        lines = [line for s in sections if not _is_prerequisites(s) and not _is_see_also(s) for line in s.lines]
+        said = stated(lines, kb)
+        supersedes, note = said.replaces, ""
+        if said.denies_replacing and supersedes:  # the article contradicts itself: no replacement is kept
+            log.warning("%s: KB article %s says it replaces %s and that it replaces nothing; none kept", page.url,
+                        kb, ", ".join(supersedes))
+            note = f"says it replaces {', '.join(supersedes)} and that it replaces nothing: no replacement kept"
+            supersedes = ()
         package = _is_package_title(title) or bool(
             soup.title and _is_package_title(_SITE_SUFFIX.sub("", clean(soup.title.get_text(" ")))))
         members = _members(sections, kb) if package else ()
-        contains = tuple(k for k in (*members, *included(statements_lines)) if k != kb)
-        inclusion = tuple(k for k in included_in_from_text(statements(t for t, _ in statements_lines))
+        contains = tuple(k for k in (*members, *said.includes) if k != kb)
+        inclusion = tuple(k for k in included_in_from_text(statements(t for t, _ in lines))
                           if k != kb and k not in contains)
         kind = _kind(title)
         lang = str(soup.html.get("lang") or "") if soup.html else ""
-        released, note = _released(text, title, kind, day_first=not _US_DATES.match(lang))
+        released, reviewed = _released(text, title, kind, day_first=not _US_DATES.match(lang))
         entry = make_entry(kb, title, hints, context=_text(_section(sections, words.APPLIES_TO)), roles_text=title,
                            released=released, kind=kind, supersedes=supersedes, included_in=inclusion,
                            standalone=not inclusion or bool(_OWN_PACKAGE.search(text)),
-                           download=downloads(str(a.get("href") or "") for a in root.find_all("a")), notes=note)
+                           download=downloads(str(a.get("href") or "") for a in root.find_all("a")),
+                           notes="; ".join(n for n in (reviewed, note) if n))
         log.debug("%s: KB article %s (%d included)", page.url, kb, len(contains))
         return ParsedPage(self.name, (entry,), tuple((kb, member) for member in contains))
 
 
 def _is_prerequisites(section: _Section) -> bool:
     return len(section.heading) <= 80 and bool(words.PREREQUISITES.search(section.heading))
+
+
+def _is_see_also(section: _Section) -> bool:
+    """"See also", "References", "Related articles": a section about other articles states nothing of this one."""
+    return len(section.heading) <= 80 and bool(words.SEE_ALSO.search(section.heading))
 
 
 def _main_heading(soup: Any) -> Any:

@@ -51,7 +51,8 @@ _PREREQUISITE = re.compile(r"\b(?:must|first|prerequisites?|before|requires?|req
                            r"|\b(?:occurs?|occurred|happens?|after|when|if|once|since)\b", re.IGNORECASE)
 _FIRST = re.compile(r"\b(?:first|before|beforehand|prior)\b", re.IGNORECASE)  # "install KB2919355 first"
 _NEGATED = re.compile(r"\b(?:not|never|no\s+longer)\s+(?:be\s+)?$|n't\s+$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?;]\s|\n")  # not ':': "Prerequisite: install update 2919355" is one sentence
+# Not ':' ("Prerequisite: install update 2919355" is one sentence); "2013.This update" is two.
+_SENTENCE_END = re.compile(r"[.!?;]\s|\n|(?<=[a-z0-9)][.!?])(?=[A-Z][a-z])")
 _INCLUDES = re.compile(r"\binclude[sd]?\b(?:\s+also)?(?:\s+the\s+following(?:\s+(?:updates?|hotfix(?:es)?|fix(?:es)?))?"
                        r")?\s*:?\s*" + _KB_LIST, re.IGNORECASE)
 _REPLACES = re.compile(r"\b(?:replace[sd]?|supersede[sd]?)\b(?:\s+(?:the\s+)?(?:previously\s+released\s+|following\s+)?"
