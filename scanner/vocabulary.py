@@ -225,6 +225,9 @@ INCLUDES_BARE = _any(r"^\s*(?:also\s+)?(?:includes|contains|incorporates)\b|"
                      r"(?:also\s+)?(?:includes|contains)\b",
                      r"^\s*(?:enthält|umfasst|beinhaltet)\b", r"^\s*(?:inclut|comprend|contient)\b",
                      r"^\s*(?:incluye|contiene)\b", r"が含まれ")
+# Any include verb: where a replacement clause ends ("ersetzt das Update 2975719 und enthält die Hotfixes ...").
+INCLUDE_VERB = _any(r"\b(?:include[sd]?|contains?|incorporates?)\b", r"\b(?:enthält|umfasst|beinhaltet)\b",
+                    r"\b(?:inclut|comprend|contient)\b", r"\b(?:incluye|contiene)\b", r"含まれ")
 CLAUSE_END = _any(r"\b(?:but|except|however|unless)\b|\bthat\s+(?:were|was|are|is)\s+released\b",
                   r"\b(?:aber|außer|jedoch)\b", r"\b(?:mais|sauf)\b", r"\b(?:pero|excepto|salvo)\b")
 

@@ -82,11 +82,13 @@ def _codec(charset: str | None) -> str:
 
 @dataclass(frozen=True)
 class ParsedPage:
-    """What a page gave: its family, its entries, and "package includes member" relations it stated."""
+    """What a page gave: its family, its entries, "package includes member" relations it stated, and for
+    a list, each entry's link to its KB article ((kb, absolute URL), for a refresh that follows them)."""
 
     family: str
     entries: tuple[CatalogueEntry, ...]
     includes: tuple[tuple[str, str], ...] = ()
+    articles: tuple[tuple[str, str], ...] = ()
 
 
 class PageParser(ABC):

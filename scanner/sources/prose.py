@@ -12,6 +12,7 @@ from scanner.vocabulary import (
     CAUSE,
     CAUSE_FIXED,
     CLAUSE_END,
+    INCLUDE_VERB,
     INCLUDES,
     INCLUDES_BARE,
     NEGATION,
@@ -115,8 +116,10 @@ def included(lines: Iterable[Line], own: str | None = None) -> tuple[str, ...]:
 
 
 def _replace_clause(sentence: str, own: str | None) -> str | None:
-    """The sentence (word order differs between languages) when a replace verb in it is not negated, does
-    not say the other direction, and no other KB stands before an English verb as its subject."""
+    """What a replace verb in the sentence replaces, when it is not negated, does not say the other
+    direction, and no other KB stands before an English verb as its subject: the clause after the verb,
+    or before it in Japanese (verb last); a German subordinate clause ("..., das 2550000 ersetzt") is not
+    read, which only leaves a replacement out."""
     if REPLACED_BY.search(sentence):
         return None
     for verb in REPLACE_VERB.finditer(sentence):
@@ -125,8 +128,17 @@ def _replace_clause(sentence: str, own: str | None) -> str | None:
             continue
         if _ENGLISH_VERB.match(verb.group()) and any(kb != own for kb in kb_numbers(sentence[:verb.start()])):
             return None
-        return sentence[verb.start():] if _ENGLISH_VERB.match(verb.group()) else sentence
+        if verb.group().startswith("置き換え"):  # Japanese: the object stands before the verb
+            return sentence[:verb.start()]
+        return _until_next_verb(sentence[verb.end():], INCLUDE_VERB)
     return None
+
+
+def _until_next_verb(rest: str, other: re.Pattern[str]) -> str:
+    """A clause up to the other relation's verb or a clause end ("but", "except"): "replaces update 2975719
+    and includes hotfixes 2996928 and 2995478" replaces 2975719 only."""
+    ends = [m.start() for m in (other.search(rest), CLAUSE_END.search(rest)) if m]
+    return rest[:min(ends)] if ends else rest
 
 
 def _denies_replacing(sentence: str) -> bool:
@@ -143,6 +155,4 @@ def _include_clause(sentence: str) -> str | None:
         return None
     if match.group().endswith("が含まれ"):  # Japanese: the list stands before the verb
         return sentence[:match.start()]
-    rest = sentence[match.end():]
-    end = CLAUSE_END.search(rest)
-    return rest[:end.start()] if end else rest
+    return _until_next_verb(sentence[match.end():], REPLACE_VERB)
