@@ -180,6 +180,11 @@ ARTICLE_ID = _any(r"\barticle\s+id|\boriginal\s+kb\s+(?:number|#)", r"artikel-?i
                   r"numéro\s+de\s+la\s+base\s+de\s+connaissances\s+d['’]origine",
                   r"id\.?\s+de\s+artículo|id\s+del\s+artículo|número\s+de\s+kb\s+original",
                   r"文書番号|元の\s*kb\s*番号")
+# The same labels as plain lower-case text, for a fast search through a whole list page.
+ARTICLE_ID_WORDS = ("article id", "original kb number", "original kb #", "artikel-id", "artikelid",
+                    "ursprüngliche kb-nummer", "numéro d'article", "numéro d’article", "id de l'article",
+                    "numéro de la base de connaissances d'origine", "id. de artículo", "id de artículo",
+                    "id del artículo", "número de kb original", "文書番号", "元の kb 番号")
 ARTICLE_ID_NUMBER = re.compile(rf"(?:{ARTICLE_ID.pattern})\s*[:：]?\s*(?:KB\s?)?(\d{{6,7}})\b", re.IGNORECASE)
 META_KB = re.compile(r"^(?:ms\.kb|ms\.article|awa-kb_?id|kbid)", re.IGNORECASE)
 

@@ -74,6 +74,6 @@ def downloads(hrefs: Iterable[str]) -> tuple[str, ...]:
 
 def is_download(href: str) -> bool:
     lowered = href.lower()
-    return lowered.startswith(("http://", "https://")) and any(
-        host in lowered for host in ("download.microsoft.com", "hotfixv4.microsoft.com",
-                                     "catalog.update.microsoft.com", "/hotfix/", "download.windowsupdate.com"))
+    return lowered.startswith(("http://", "https://")) and (  # chained `in`s: this runs for every link of a list
+        "download.microsoft.com" in lowered or "hotfixv4.microsoft.com" in lowered or "/hotfix/" in lowered
+        or "catalog.update.microsoft.com" in lowered or "download.windowsupdate.com" in lowered)

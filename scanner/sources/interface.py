@@ -18,12 +18,14 @@ from scanner.models import CatalogueEntry
 
 @dataclass(frozen=True)
 class SourceHints:
-    """A configured source: its name (every fact's provenance) and the products/roles it implies."""
+    """A configured source: its name (every fact's provenance), the products/roles it implies, and whether
+    its refresh follows the KB links of a list (then the parser keeps each entry's article link)."""
 
     name: str
     url: str = ""
     products: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
+    follow_links: bool = False
 
 
 class Page:

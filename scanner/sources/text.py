@@ -102,6 +102,15 @@ _INSTALLED_CLAUSE = re.compile(r"\b(?:after|when|if|once|before)\s+(?:you\s+)?(?
                                r"\b(?:after|when)\s+(?:installing|applying)\b.*$", re.IGNORECASE)
 
 
+def _may_name_kind(lowered: str) -> bool:
+    """Whether a lower-cased title holds a stem of a kind word (`in` tests: most titles hold none)."""
+    if "update" in lowered or "rollup" in lowered or "hotfix" in lowered or "ms" in lowered:
+        return True
+    if lowered.isascii():
+        return "umulati" in lowered or "service pack" in lowered or "paquete" in lowered
+    return any(stem in lowered for stem in KIND_STEMS)
+
+
 def kind_from_title(title: str, default: Kind = Kind.HOTFIX) -> Kind:
     """The kind a title says, in any language of the word table: "... update rollup: December 2013" and
     "Ensemble de mises à jour ..." are rollups, "累積更新" a cumulative update; "Cluster fails after you
@@ -110,7 +119,7 @@ def kind_from_title(title: str, default: Kind = Kind.HOTFIX) -> Kind:
     if "install" in lowered or "apply" in lowered:  # the regex only where it can match ("applying" too)
         title = _INSTALLED_CLAUSE.sub("", title)
         lowered = title.lower()
-    if not any(stem in lowered for stem in KIND_STEMS):
+    if not _may_name_kind(lowered):
         return default
     for kind, pattern in KIND_PATTERNS:
         if pattern.search(title):

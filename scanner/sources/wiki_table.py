@@ -144,10 +144,11 @@ def _read_row(row: Any, cells: list[Any], columns: dict[str, int], hints: Source
     said = [part for meaning, part in text.items() if meaning in _SAYING and part]
     if kb_note:
         said.append(kb_note)
+    describing = [part for part in (text.get("why"), text.get("notes"), kb_note) if part]
     relation_ids: dict[str, tuple[str, ...]] = {
         meaning: _ids(text[meaning]) for meaning in ("supersedes", "includes") if meaning in text}
     supersedes, included_in, includes = relations(relation_ids, said, kbs[0])
-    kind = row_kind(text.get("kind"), title, said)
+    kind = row_kind(text.get("kind"), title, describing)
     released = found.read_date(text["released"]) if "released" in text else None
     released = released or release_day(title, found.read_date)
     notes = [f"{word} {day.isoformat()}" for meaning, word in _DATE_NOTES
@@ -157,7 +158,8 @@ def _read_row(row: Any, cells: list[Any], columns: dict[str, int], hints: Source
             notes.append(part)
     if kb_note:
         notes.append(kb_note)
-    links = downloads(a.get("href", "") for a in row.iter("a"))
+    anchors = [(a, a.get("href") or "") for a in row.iter("a")]
+    links = downloads(href for _a, href in anchors)
     kb_cell = cells[columns["kb"]] if columns["kb"] < width else None
     for kb in kbs:
         if kb in found.entries:
@@ -169,11 +171,13 @@ def _read_row(row: Any, cells: list[Any], columns: dict[str, int], hints: Source
             notes="; ".join(notes if len(notes) < 2 else dict.fromkeys(notes)))
         if includes:
             found.includes += [(kb, member) for member in includes if member != kb]
-        if kb not in found.articles and (url := article_link(cells, kb_cell, kb, found.base)):
+        if hints.follow_links and kb not in found.articles and (
+                url := article_link(anchors, kb_cell, kb, found.base)):
             found.articles[kb] = url
 
 
-_SAYING = frozenset({"title", "why", "notes", "component", "kind", "fix_for", "supersedes", "includes"})
+# The cells that state relations (a component or product cell never does): their sentences are read.
+_SAYING = frozenset({"title", "why", "notes", "kind", "supersedes", "includes"})
 
 
 def _row_kbs(cells: list[Any], columns: dict[str, int], reading: _Reading) -> tuple[tuple[str, ...], str]:

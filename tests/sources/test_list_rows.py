@@ -78,8 +78,9 @@ def test_a_sources_roles_add_to_what_the_headings_say():
 
 
 def test_every_row_links_its_article_for_a_refresh_that_follows_them():
-    page = parse(LEARN)
+    page = parse(LEARN, SourceHints("cluster-2012r2", "u", R2, FC, follow_links=True))
     assert page.articles == tuple((kb, f"https://support.microsoft.com/help/{kb[2:]}") for kb, *_ in KB2920151_ROWS)
+    assert parse(LEARN).articles == ()  # a source that does not follow them: no links kept
 
 
 @pytest.mark.parametrize(("name", "relations"), [
