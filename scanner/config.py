@@ -37,6 +37,7 @@ class SourceConfig:
     url: str
     products: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
+    follow_kb_links: bool = False  # fetch the KB article of every KB the list names (refresh.py)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class HttpConfig:
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     deadline: float = 300.0  # seconds for one whole fetch, retries and body included
+    max_articles: int = 100  # KB articles a refresh fetches at most, over all sources that follow KB links
 
 
 @dataclass(frozen=True)
@@ -270,6 +272,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         max_bytes=htt.convert("max_bytes", defaults.http.max_bytes, _positive),
         max_redirects=htt.get("max_redirects", int, defaults.http.max_redirects),
         deadline=htt.convert("deadline", defaults.http.deadline, _seconds),
+        max_articles=htt.convert("max_articles", defaults.http.max_articles, _positive),
     )
     htt.done()
 
@@ -282,7 +285,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         if not url.startswith(("http://", "https://")):
             raise src.fail("url", f"only http(s) URLs can be sources, got {url!r}")
         sources.append(SourceConfig(name, url, src.strings("products", choices=PRODUCTS),
-                                    src.strings("roles", choices=ROLES)))
+                                    src.strings("roles", choices=ROLES), src.get("follow_kb_links", bool, False)))
         src.done()
     names = [s.name for s in sources]
     if len(set(names)) != len(names):
