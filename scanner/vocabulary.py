@@ -236,6 +236,23 @@ INCLUDE_VERB = _any(r"\b(?:include[sd]?|contains?|incorporates?)\b", r"\b(?:enth
 CLAUSE_END = _any(r"\b(?:but|except|however|unless)\b|\bthat\s+(?:were|was|are|is)\s+released\b",
                   r"\b(?:aber|außer|jedoch)\b", r"\b(?:mais|sauf)\b", r"\b(?:pero|excepto|salvo)\b")
 
+# Relations as translated list cells word them, read where the sentence rules (prose.stated) do not reach:
+# "Il inclut les correctifs 3004539 et 3002130", "Um dieses Problem zu beheben, installieren Sie das
+# Updaterollup 3013769", "この修正プログラムは、... 3013769 に含まれています".
+_N = r"(?:KB\s?)?[0-9]{6,7}"
+_LIST = rf"({_N}(?:\s*(?:,|、|\bund\b|\bet\b|\by\b|と|および)\s*{_N})*)"
+_NOUN = (r"(?:(?:das|den|die|dem|le|la|les|l'|el|los)\s*)?(?:Updaterollup|Updates?|Hotfix(?:es)?|Korrekturen|"
+         r"correctifs?(?:\s+cumulatif)?|mises?\s+à\s+jour|revisi(?:ón|ones)|actualizaci(?:ón|ones)|"
+         r"paquete\s+acumulativo)?")
+LOCAL_INCLUDES = re.compile(rf"\b(?:enthält|inclut|contient|comprend|incluye|contiene)\b\s*"
+                            rf"(?:auch|également|también)?\s*{_NOUN}\s*:?\s*{_LIST}|{_LIST}\s*が含まれ", re.IGNORECASE)
+LOCAL_INCLUDED_IN = re.compile(
+    rf"\binstallieren\s+Sie\s+{_NOUN}\s*({_N})\b|\binstallez\s+{_NOUN}\s*({_N})\b|\binstale\s+{_NOUN}\s*({_N})\b|"
+    rf"\b(?:ist|sind)\s+(?:auch\s+)?(?:im|in\s+(?:dem|der))\s+{_NOUN}\s*\(?({_N})\)?\s+enthalten\b|"
+    rf"\b(?:est|sont)\s+(?:inclus|incluse|contenue?s?)\s+dans\s+{_NOUN}\s*\(?({_N})\b|"
+    rf"\b(?:está|están)\s+incluid[ao]s?\s+en\s+{_NOUN}\s*\(?({_N})\b|({_N})\s*に含まれ|"
+    rf"解決するには[^。]*?({_N})\s*をインストール", re.IGNORECASE)
+
 # Titles of packages: an article whose tables and lists name what the package contains.
 PACKAGE_TITLE = _any(r"\bupdate\s+rollup\b|\brollup\s+update\b|\b(?:convenience|monthly|quality)\s+rollup\b|"
                      r"\bcumulative\s+update\b|\bservice\s+pack\b|\bupdate\s*:\s*(?:january|february|march|april|may|"

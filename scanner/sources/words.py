@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from scanner.vocabulary import COLUMN_WORDS, MONTH_WORD, month_number
+from scanner.vocabulary import COLUMN_WORDS, LOCAL_INCLUDED_IN, LOCAL_INCLUDES, MONTH_WORD, month_number
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff]")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -37,22 +37,6 @@ def column_meaning(header: str) -> str | None:
     return next((meaning for meaning, pattern in _COLUMN_PATTERNS if pattern.search(words)), None) if words else None
 
 
-# Relations as the translated "why" and comment texts word them.
-_N = r"(?:KB\s?)?[0-9]{6,7}"
-_LIST = rf"({_N}(?:\s*(?:,|、|\bund\b|\bet\b|\by\b|と|および)\s*{_N})*)"
-_NOUN = (r"(?:(?:das|den|die|dem|le|la|les|l'|el|los)\s*)?(?:Updaterollup|Updates?|Hotfix(?:es)?|Korrekturen|"
-         r"correctifs?(?:\s+cumulatif)?|mises?\s+à\s+jour|revisi(?:ón|ones)|actualizaci(?:ón|ones)|"
-         r"paquete\s+acumulativo)?")
-_REPLACES = re.compile(rf"\b(?:ersetzt|remplace|reemplaza)\b(?!\s+(?:durch|par|por)\b)\s*(?:a\s+)?{_NOUN}\s*:?\s*"
-                       rf"{_LIST}|{_LIST}\s*を置き換え", re.IGNORECASE)
-_INCLUDES = re.compile(rf"\b(?:enthält|inclut|contient|comprend|incluye|contiene)\b\s*(?:auch|également|también)?\s*"
-                       rf"{_NOUN}\s*:?\s*{_LIST}|{_LIST}\s*が含まれ", re.IGNORECASE)
-_INCLUDED_IN = re.compile(
-    rf"\binstallieren\s+Sie\s+{_NOUN}\s*({_N})\b|\binstallez\s+{_NOUN}\s*({_N})\b|\binstale\s+{_NOUN}\s*({_N})\b|"
-    rf"\b(?:ist|sind)\s+(?:auch\s+)?(?:im|in\s+(?:dem|der))\s+{_NOUN}\s*\(?({_N})\)?\s+enthalten\b|"
-    rf"\b(?:est|sont)\s+(?:inclus|incluse|contenue?s?)\s+dans\s+{_NOUN}\s*\(?({_N})\b|"
-    rf"\b(?:está|están)\s+incluid[ao]s?\s+en\s+{_NOUN}\s*\(?({_N})\b|({_N})\s*に含まれ|"
-    rf"解決するには[^。]*?({_N})\s*をインストール", re.IGNORECASE)
 _NUMBER = re.compile(r"[0-9]{6,7}")
 
 
@@ -61,19 +45,14 @@ def _kbs(pattern: re.Pattern[str], text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def local_replaces(text: str) -> tuple[str, ...]:
-    """"Dieses Update ersetzt das Update 2975719", "Ce correctif remplace le correctif 2903939"."""
-    return _kbs(_REPLACES, text)
-
-
 def local_includes(text: str) -> tuple[str, ...]:
     """"enthält die Hotfixes 2996928 und 2995478", "inclut les correctifs 2996928 et 2995478"."""
-    return _kbs(_INCLUDES, text)
+    return _kbs(LOCAL_INCLUDES, text)
 
 
 def local_included_in(text: str) -> tuple[str, ...]:
     """"Um dieses Problem zu beheben, installieren Sie das Updaterollup 3013769", "est inclus dans ..."."""
-    return _kbs(_INCLUDED_IN, text)
+    return _kbs(LOCAL_INCLUDED_IN, text)
 
 
 # Dates that parse_date does not read: year first (ja-jp `2015/04/14`, `2015年4月14日`) and month names
