@@ -76,8 +76,9 @@ KIND_STEMS = ("update", "rollup", "hotfix", "service pack", "ms", "umulati", "si
 # A package is a rollup, cumulative update or service pack: its article lists what it contains.
 PACKAGE_KINDS = (Kind.UPDATE_ROLLUP, Kind.CUMULATIVE_UPDATE, Kind.SERVICE_PACK)
 # A kind a list cell states about its own row: "Update rollup.", "A cumulative update that includes ...",
-# "This security update rollup includes ...", "(Monthly Rollup)" after a title.
-KIND_STATEMENT = re.compile(r"^\s*(?:(?:an?|the|this)\s+)?(?:security\s+)?(?:monthly\s+)?(?:(?:update\s+)?rollup|"
+# "This security update rollup includes ...", "(Monthly Rollup)" after a title. Not "The update rollup
+# ...", which may be another update: a kind read wrongly as a rollup would defer the row.
+KIND_STATEMENT = re.compile(r"^\s*(?:(?:an?|this)\s+)?(?:security\s+)?(?:monthly\s+)?(?:(?:update\s+)?rollup|"
                             r"cumulative\s+update|service\s+pack)(?:\s+package)?\b(?!\s+(?:KB\s?)?\d)|"
                             r"\((?:security\s+)?(?:monthly|quality|convenience)\s+rollup\)", re.IGNORECASE)
 

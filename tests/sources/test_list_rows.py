@@ -126,6 +126,7 @@ def test_a_list_articles_own_number_and_the_other_lists_are_never_entries():
     ("Hotfix for CSV backups", "To resolve this issue, install update rollup 2903938.", HF, None),
     ("Hotfix for CSV backups", "The issue occurs after you install the cumulative update 2919355.", HF, None),
     ("November 2014 update rollup", "A cumulative update that includes the updates.", UR, None),
+    ("Hotfix for CSV backups", "The update rollup is needed too.", HF, None),
 ])
 def test_kinds_from_every_cell_and_a_release_date_only_from_a_title(title: str, why: str, kind: Kind,
                                                                      released: date | None):
