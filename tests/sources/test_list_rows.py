@@ -133,3 +133,11 @@ def test_kinds_from_every_cell_and_a_release_date_only_from_a_title(title: str, 
     """A list's "Date added" (01/14/2014 here) is never a release date, whatever the kind."""
     (entry,) = parse("kinds.html", body=ROWS.format(rows=_row("2903939", title, why)).encode()).entries
     assert (entry.kind, entry.released) == (kind, released)
+
+
+def test_a_list_article_read_as_an_article_gives_no_entry():
+    """KB2920151 served without its table (a layout kbscan does not know yet) reads as a KB article: its
+    number is a list's, never an update to install."""
+    body = (PAGES / LEARN).read_bytes().split(b"<table")[0] + b"</div></main></body></html>"
+    page = parse("list-as-article.html", body=body)
+    assert (page.family, page.entries) == ("kb-article", ())
