@@ -21,13 +21,13 @@ from scanner.errors import SourceError
 from scanner.models import CatalogueEntry, try_kb_id
 from scanner.sources.build import make_entry
 from scanner.sources.interface import SourceHints
+from scanner.sources.prose import replaced
 from scanner.sources.text import (
     clean,
     included_in_from_text,
     includes_from_text,
     products_in,
     replaced_by_from_text,
-    replaces_from_text,
     roles_in,
     sort_kbs,
 )
@@ -79,7 +79,7 @@ def parse_xml_list(data: bytes, where: str, hints: SourceHints) -> ParsedList:
         listed, title = (parse_date(match.group(1)), match.group(2)) if match else (None, text)
         notes_text = _child_text(update, "notes")
         url = _child_text(update, "downloadurl")
-        entry = make_entry(kb, title, hints, roles_text="", supersedes=replaces_from_text(notes_text),
+        entry = make_entry(kb, title, hints, roles_text="", supersedes=replaced([(notes_text, False)], kb),
                            included_in=included_in_from_text(notes_text),  # it is listed: still standalone
                            download=(url,) if url.startswith(("http://", "https://")) else ())
         if listed is not None:  # when the line joined the list: never a release date, for any kind

@@ -163,3 +163,21 @@ def test_notes_wordings_for_inclusion_supersedence_and_dates_with_separators():
     }
     assert page.includes == (("KB2920193", "KB2896328"), ("KB2920193", "KB2913193"), ("KB2920193", "KB2896329"))
     assert page.entries[2].notes == "listed 2014-01-20; Superseded by KB2919394"
+
+
+def test_notes_are_read_by_the_sentence_rules_of_articles():
+    """"does not replace", "is replaced by" and a prerequisite in a list's notes replace nothing; the
+    community wording "This update replace update KB2870270, include also updates ..." replaces KB2870270."""
+    body = b"""<?xml version="1.0" encoding="utf-8"?>
+<Updates><Description>Cluster hotfixes</Description>
+  <Update Id="KB2878635"><Description>2013-12-23 Update for the cloud service provider</Description>
+    <Notes>This update replace update KB2870270, include also updates KB2869923, KB2908415</Notes></Update>
+  <Update Id="KB2908415"><Description>2013-12-12 CSVs go offline</Description>
+    <Notes>Does not replace KB2869923. To apply it you must first install KB2919355, which replaces KB2883200.</Notes>
+  </Update>
+  <Update Id="KB2779069"><Description>2013-12-12 Cluster control codes</Description>
+    <Notes>This hotfix is replaced by KB2903938.</Notes></Update>
+</Updates>"""
+    page = parse_page(body, None, HINTS.url, HINTS)
+    assert {e.kb: e.supersedes for e in page.entries} == {"KB2878635": ("KB2870270",), "KB2908415": (),
+                                                          "KB2779069": ()}
