@@ -122,3 +122,16 @@ def test_an_article_that_says_it_replaces_and_replaces_nothing_keeps_no_replacem
 ])
 def test_the_sentence_rules_articles_posts_and_list_cells_share(lines: list[tuple[str, bool]], expected: Stated):
     assert stated(lines, "KB2878635") == expected
+
+
+def test_posts_follow_the_same_sentence_rules():
+    """A post's "does not replace" and "is replaced by" replace nothing; "replaces" and "includes" do."""
+    body = ("<html><body><article class='post'><h2>KB2878635 – Cloud service provider resiliency update</h2>"
+            "<p>This update replaces update 2870270. Also, this update includes update 2869923.</p></article>"
+            "<article class='post'><h2>KB2908415 – CSVs go offline during backup</h2>"
+            "<p>This hotfix does not replace hotfix 2869923. It is replaced by update 2878635.</p></article>"
+            "</body></html>").encode()
+    page = parse("blog.html", body)
+    assert page.family == "blog"
+    assert {e.kb: e.supersedes for e in page.entries} == {"KB2878635": ("KB2870270",), "KB2908415": ()}
+    assert page.includes == (("KB2878635", "KB2869923"),)
