@@ -24,7 +24,9 @@ from scanner.sources.blocks import Block, read_blocks, tokens
 from scanner.sources.build import downloads, is_release_date, make_entry
 from scanner.sources.interface import Page, PageParser, ParsedPage, SourceHints
 from scanner.sources.prose import Line, leading_kb, stated, statements
+from scanner.sources.rows import title_date
 from scanner.sources.text import clean, included_in_from_text, kb_from_link, kb_ids_in_text, kind_from_title
+from scanner.sources.words import iso_date
 
 log = logging.getLogger(__name__)
 
@@ -102,12 +104,15 @@ def _kind(title: str) -> Kind:
 
 
 def _released(text: str, title: str, kind: Kind, day_first: bool) -> tuple[date | None, str]:
-    """(release date, note). A release label ("Release Date:", "Published:") is the release date. A review
-    date or "is released on" is one only for a rollup or cumulative update whose title names that month
-    ("update rollup: December 2013" last reviewed 2014-03-18 is not released then); otherwise none."""
+    """(release date, note). A release label ("Release Date:", "Published:") is the release date, and so is
+    a date the title starts with ("June 12, 2018—KB4284815 (Monthly Rollup)"). A review date or "is
+    released on" is one only for a rollup or cumulative update whose title names that month ("update
+    rollup: December 2013" last reviewed 2014-03-18 is not released then); otherwise none."""
     for match in words.RELEASE_LABEL.finditer(text):
         if found := parse_date(next(g for g in match.groups() if g), day_first=day_first):
             return found, ""
+    if (written := title_date(title)) and (found := parse_date(written) or parse_date(iso_date(written))):
+        return found, ""
     reviewed = [d for m in words.REVIEW_LABEL.finditer(text) if (d := parse_date(m.group(1), day_first=day_first))]
     stated = [d for m in words.RELEASED_ON.finditer(text) if (d := parse_date(m.group(1), day_first=day_first))]
     if found := next((d for d in stated + reviewed if is_release_date(kind, title, d)), None):

@@ -135,3 +135,15 @@ def test_posts_follow_the_same_sentence_rules():
     assert page.family == "blog"
     assert {e.kb: e.supersedes for e in page.entries} == {"KB2878635": ("KB2870270",), "KB2908415": ()}
     assert page.includes == (("KB2878635", "KB2869923"),)
+
+
+@pytest.mark.parametrize(("title", "released"), [
+    ("June 12, 2018—KB4284815 (Monthly Rollup)", "2018-06-12"),
+    ("12. Juni 2018 – KB4284815 (Monatliches Rollup)", "2018-06-12"),
+    ("Cluster hotfix for June 12, 2018", None),  # a date inside the title is no release statement
+])
+def test_an_article_title_that_starts_with_its_date_states_its_release(title: str, released: str | None):
+    body = ARTICLE.format(lang="en-us", title=title, id_label="Article ID", applies="Applies to", intro="Summary",
+                          text="Improvements and fixes.").encode()
+    (entry,) = parse("dated.html", body).entries
+    assert (entry.released.isoformat() if entry.released else None) == released
