@@ -47,6 +47,7 @@ class SourceConfig:
     products: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     kind: str = "page"
+    follow_kb_links: bool = False  # fetch the KB article of every KB the list names (refresh.py)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class HttpConfig:
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     deadline: float = 300.0  # seconds for one whole fetch, retries and body included
+    max_articles: int = 100  # KB articles a refresh fetches at most, over all sources that follow KB links
 
 
 @dataclass(frozen=True)
@@ -294,6 +296,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         max_bytes=htt.convert("max_bytes", defaults.http.max_bytes, _positive),
         max_redirects=htt.get("max_redirects", int, defaults.http.max_redirects),
         deadline=htt.convert("deadline", defaults.http.deadline, _seconds),
+        max_articles=htt.convert("max_articles", defaults.http.max_articles, _positive),
     )
     htt.done()
 
@@ -313,7 +316,8 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         if not url.startswith(("http://", "https://")):
             raise src.fail("url", f"only http(s) URLs can be sources, got {url!r}")
         sources.append(SourceConfig(name, url, src.strings("products", choices=PRODUCTS),
-                                    src.strings("roles", choices=ROLES), kind))
+                                    src.strings("roles", choices=ROLES), kind,
+                                    src.get("follow_kb_links", bool, False)))
         src.done()
     names = [s.name for s in sources]
     if len(set(names)) != len(names):

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from scanner.vocabulary import month_number
+
 # Numeric short dates, with an optional time after them (`2013/12/11 0:00:00`, `5-12-2013 00:00:00`).
 # Year first (ISO and sv/lt/ko `2013-12-11`, ja/zh/en-ZA `2013/12/11`, hu `2013. 12. 11.`): always y-M-d.
 _YEAR_FIRST = re.compile(r"^(\d{4})([-/.]) ?(\d{1,2})\2 ?(\d{1,2})\.?(?:[T ,].*)?$")
@@ -16,10 +18,10 @@ _YEAR_FIRST = re.compile(r"^(\d{4})([-/.]) ?(\d{1,2})\2 ?(\d{1,2})\.?(?:[T ,].*)
 _YEAR_LAST = re.compile(r"^(\d{1,2})([-/.]) ?(\d{1,2})\2 ?(\d{4})\.?(?:,? .*)?$")
 _MS_DATE = re.compile(r"^/?\\?/?Date\((-?\d+)(?:[+-]\d{4})?\)\\?/?$")
 _FILETIME = re.compile(r"^[0-9a-fA-F]{16}$")
-_MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): index for index, name in enumerate(calendar.month_abbr) if name})
-_LONG_MDY = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
-_LONG_DMY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\.?\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
+# Long forms with a month name in any language of the word table: `December 10, 2013`, `10. Dezember
+# 2013`, `10 décembre 2013`, `10 de diciembre de 2013`.
+_LONG_MDY = re.compile(r"^([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+_LONG_DMY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?([^\W\d_]+)\.?,?\s+(?:de\s+)?(\d{4})$")
 _FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
 
 
@@ -110,10 +112,10 @@ def parse_date(text: str | None, *, day_first: bool = False, order: DateOrder | 
     if _FILETIME.match(value):
         return filetime_to_date(value)
     if match := _LONG_MDY.match(value):
-        month = _MONTHS.get(match[1].lower())
+        month = month_number(match[1])
         return _safe_date(int(match[3]), month, int(match[2])) if month else None
     if match := _LONG_DMY.match(value):
-        month = _MONTHS.get(match[2].lower())
+        month = month_number(match[2])
         return _safe_date(int(match[3]), month, int(match[1])) if month else None
     return None
 

@@ -14,10 +14,12 @@ from scanner.config import Config
 from scanner.embedded import load_embedded
 from scanner.errors import SourceError
 from scanner.files import Refused, read_bounded
+from scanner.follow import Article, checked, choose, fetch_all, is_article_of, linked, remembered
 from scanner.http import fetch, make_session
 from scanner.lock import RefreshLock
 from scanner.merge import SourceEntries, merge
 from scanner.models import SourceHealth
+from scanner.progress import progress_bar
 from scanner.sources import ParsedPage, SourceHints, parse_page
 from scanner.sources.wesng import looks_like_definitions
 from scanner.store.catalogue import (
@@ -47,6 +49,7 @@ class RefreshResult:
     entries: int
     changes: int
     warnings: tuple[str, ...] = ()  # relation cycles in the merged catalogue (relations.py)
+    articles: tuple[SourceHealth, ...] = ()  # the KB articles followed this time (`<list>/<KB>`)
 
     @property
     def ok(self) -> bool:
@@ -62,8 +65,19 @@ class RefreshResult:
     def lines(self) -> list[str]:
         rows = [f"{s.name:<20} {s.state:<9} {s.http_status or '-':<4} {s.entries:>4} entries  {s.message}".rstrip()
                 for s in self.sources]
+        for source in dict.fromkeys(a.name.split("/", 1)[0] for a in self.articles):
+            rows.append(_articles_line(source, [a for a in self.articles if a.name.startswith(f"{source}/")]))
         warned = [f"warning: {w}" for w in self.warnings]
         return [*rows, f"catalogue: {self.entries} entries, {self.changes} changes", *warned]
+
+
+def _articles_line(source: str, articles: list[SourceHealth]) -> str:
+    """One line for the KB articles a list's links led to: how many, in which state, which failed."""
+    states = {state: sum(1 for a in articles if a.state == state) for state in ("ok", "degraded", "failed")}
+    said = ", ".join(f"{count} {state}" for state, count in states.items() if count)
+    failed = [a.name.split("/", 1)[1] for a in articles if a.state != "ok"]
+    return (f"{source + '/KB*':<20} {len(articles)} KB articles followed: {said}"
+            + (f" ({', '.join(failed[:10])}{', ...' if len(failed) > 10 else ''})" if failed else ""))
 
 
 def _guarded(parsed: ParsedPage, previous: SourceState, hints: SourceHints, now: datetime,
@@ -94,7 +108,8 @@ def _said(parsed: ParsedPage) -> str:
 
 
 def _refresh_source(session: requests.Session, config: Config, hints: SourceHints, previous: SourceState,
-                    now: datetime, kind: str = "page") -> SourceRecord:
+                    now: datetime, kind: str = "page") -> tuple[SourceRecord, ParsedPage | None]:
+    """The source's record, and its parsed page when a new one came (None after a 304 or a failure)."""
     conditional = bool(previous.entries) and previous.url in ("", hints.url)
     etag = previous.etag if conditional else None
     modified = previous.last_modified if conditional else None
@@ -104,10 +119,10 @@ def _refresh_source(session: requests.Session, config: Config, hints: SourceHint
         log.warning("%s", e)
         health = SourceHealth(hints.name, hints.url, "failed", now, None, len(previous.entries),
                               f"{e}; kept the last good entries" if previous.entries else str(e))
-        return SourceRecord(health, etag=previous.etag, last_modified=previous.last_modified)
+        return SourceRecord(health, etag=previous.etag, last_modified=previous.last_modified), None
     if result.status == 304:
         health = SourceHealth(hints.name, hints.url, "ok", now, 304, len(previous.entries), "not modified")
-        return SourceRecord(health, etag=result.etag, last_modified=result.last_modified, ok=True)
+        return SourceRecord(health, etag=result.etag, last_modified=result.last_modified, ok=True), None
     fetched = SourceRecord(SourceHealth(hints.name, hints.url, "ok", now, result.status), etag=result.etag,
                            last_modified=result.last_modified)
     try:
@@ -118,7 +133,7 @@ def _refresh_source(session: requests.Session, config: Config, hints: SourceHint
         parsed, error = parse_page(result.body, result.content_type, hints.url, hints), ""
     except SourceError as e:
         parsed, error = ParsedPage("unknown", ()), str(e)
-    return _guarded(parsed, previous, hints, now, fetched, error)
+    return _guarded(parsed, previous, hints, now, fetched, error), parsed
 
 
 def _merge_order(config: Config, stored: list[str], fresh: list[str]) -> list[str]:
@@ -128,10 +143,13 @@ def _merge_order(config: Config, stored: list[str], fresh: list[str]) -> list[st
     return [*configured, *sorted((set(stored) | set(fresh)) - set(configured))]
 
 
-def _store_and_merge(config: Config, records: list[SourceRecord], now: datetime) -> RefreshResult:
+def _store_and_merge(config: Config, records: list[SourceRecord], now: datetime,
+                     keep: tuple[str, ...] = ()) -> RefreshResult:
+    """Store the records and merge every source's last good entries. Sources no longer configured are
+    forgotten, except imports and the followed articles named in `keep`."""
     fresh = {r.health.name: r for r in records}
     with connected(config.database) as db:
-        forget_sources(db, [s.name for s in config.sources])
+        forget_sources(db, [*(s.name for s in config.sources), *keep])
         current: list[SourceEntries] = []
         for name in _merge_order(config, [h.name for h in source_health(db)], list(fresh)):
             record = fresh.get(name)
@@ -145,27 +163,56 @@ def _store_and_merge(config: Config, records: list[SourceRecord], now: datetime)
     _, cycles = relations.split(relations.edges_of(merged))
     for cycle in cycles:
         log.warning("%s", cycle.warning)
-    return RefreshResult(tuple(r.health for r in records), len(merged), changes,
-                         tuple(c.warning for c in cycles))
+    followed = [r.health for r in records if is_article_of(r.health.name, (s.name for s in config.sources))]
+    return RefreshResult(tuple(r.health for r in records if r.health not in followed), len(merged), changes,
+                         tuple(c.warning for c in cycles), tuple(followed))
 
 
 def refresh_catalogue(config: Config, *, session: requests.Session | None = None,
                       progress: Callable[[int, int], None] | None = None,
                       now: datetime | None = None, wait: Callable[[str], None] | None = None) -> RefreshResult:
-    """Fetch every configured source (one failing never stops the others), merge, store. One refresh or
-    import at a time (lock.RefreshLock): with `wait`, behind a running one; without, lock.Busy."""
+    """Fetch every configured source (one failing never stops the others), follow the KB links of the
+    sources that ask for it, merge, store. One refresh or import at a time (lock.RefreshLock): with
+    `wait`, behind a running one; without, lock.Busy."""
     with RefreshLock(config.state_dir, wait):
         now = now or datetime.now(UTC)
         session = session or make_session(config.http)
+        followers = [s.name for s in config.sources if s.follow_kb_links]
         with connected(config.database) as db:
             previous = {s.name: source_state(db, s.name) for s in config.sources}
-        records = []
+            stored = [h.name for h in source_health(db) if is_article_of(h.name, followers)]
+            followed = {name: source_state(db, name) for name in stored}
+        records, wanted = [], []
         for done, source in enumerate(config.sources, 1):
-            hints = SourceHints(source.name, source.url, source.products, source.roles)
-            records.append(_refresh_source(session, config, hints, previous[source.name], now, source.kind))
+            hints = SourceHints(source.name, source.url, source.products, source.roles, source.follow_kb_links)
+            record, parsed = _refresh_source(session, config, hints, previous[source.name], now, source.kind)
+            records.append(record)
+            if source.follow_kb_links:
+                fresh = parsed is not None and record.entries is not None
+                wanted += linked(parsed, source.name) if fresh and parsed else remembered(source.name, followed)
             if progress is not None:
                 progress(done, len(config.sources))
-        return _store_and_merge(config, records, now)
+        records += _follow_links(session, config, wanted, followed, now, progress)
+        return _store_and_merge(config, records, now, keep=tuple(dict.fromkeys(a.name for a in wanted)))
+
+
+def _follow_links(session: requests.Session, config: Config, wanted: list[Article],
+                  followed: dict[str, SourceState], now: datetime,
+                  progress: Callable[[int, int], None] | None) -> list[SourceRecord]:
+    """Fetch the articles the lists link (at most `[http] max_articles`, two at a time, conditional GET):
+    each is a source `<list>/<KB>`; one that is not fetched this time keeps what it gave before."""
+    chosen = choose(wanted, followed, config.http.max_articles)
+    if len(chosen) < len({a.name for a in wanted}):
+        log.info("following %d of %d KB links this refresh ([http] max_articles); the rest keep their last "
+                 "facts and come first next time", len(chosen), len({a.name for a in wanted}))
+
+    def fetch_one(article: Article) -> SourceRecord:
+        before = followed.get(article.name, SourceState(article.name))
+        hints = SourceHints(article.name, article.url, (), article.roles)
+        record, parsed = _refresh_source(session, config, hints, before, now)
+        return checked(record, parsed, article, before, now)
+
+    return fetch_all(chosen, fetch_one, progress or progress_bar("following KB links"))
 
 
 def import_list(config: Config, path: Path, *, now: datetime | None = None,
@@ -239,12 +286,18 @@ def status_lines(config: Config, now: datetime | None = None) -> list[str]:
         age = now - refreshed
         lines = [f"catalogue: database, {entries} entries, refreshed {refreshed.isoformat(timespec='seconds')} "
                  f"({age.days} days {age.seconds // 3600} hours ago)"]
+    lists = {s.name for s in config.sources}
+    articles = [s for s in health if s.name not in lists and is_article_of(s.name, lists)]
     for s in health:
+        if s in articles:
+            continue
         checked = s.checked_at.isoformat(timespec="seconds") if s.checked_at else "never"
         if s.state != "ok":
             good = ok_at.get(s.name)
             checked += f", last ok {good.isoformat(timespec='seconds') if good else 'never'}"
         lines.append(f"  source {s.name:<20} {s.state:<9} HTTP {s.http_status or '-':<4} {s.entries:>4} entries, "
                      f"checked {checked}  {s.message}".rstrip())
+    for source in dict.fromkeys(a.name.split("/", 1)[0] for a in articles):
+        lines.append(f"  {_articles_line(source, [a for a in articles if a.name.startswith(f'{source}/')])}")
     lines += [f"warning: {w}" for w in (catalogue.warnings if catalogue is not None else ())]
     return lines

@@ -12,6 +12,7 @@ from scanner.models import try_kb_id
 from scanner.sources.blog import BlogParser
 from scanner.sources.interface import Page, PageParser, ParsedPage, SourceHints
 from scanner.sources.kb_article import KbArticleParser
+from scanner.sources.rows import LIST_ARTICLES
 from scanner.sources.wesng import looks_like_definitions, parse_definitions
 from scanner.sources.wiki_table import WikiTableParser
 from scanner.sources.xml_list import looks_like_list, parse_xml_list
@@ -51,10 +52,16 @@ def _head(body: bytes) -> str:
 
 
 def _normalised(parsed: ParsedPage) -> ParsedPage:
-    """Relations as kb_id writes them (a page's "0123456" is KB123456), for the merge to match."""
+    """Relations as kb_id writes them (a page's "0123456" is KB123456), for the merge to match; and no
+    list article (KB2784261, KB2920151, KB2545685) as an entry, whatever page family named it."""
     includes = tuple(dict.fromkeys((a, b) for x, y in parsed.includes
                                    if (a := try_kb_id(x)) and (b := try_kb_id(y)) and a != b))
-    return parsed if includes == parsed.includes else replace(parsed, includes=includes)
+    if includes != parsed.includes:
+        parsed = replace(parsed, includes=includes)
+    if any(entry.kb in LIST_ARTICLES for entry in parsed.entries):
+        parsed = replace(parsed, entries=tuple(e for e in parsed.entries if e.kb not in LIST_ARTICLES),
+                         articles=tuple((kb, url) for kb, url in parsed.articles if kb not in LIST_ARTICLES))
+    return parsed
 
 
 def parse_page(body: bytes, content_type: str | None, url: str, hints: SourceHints) -> ParsedPage:

@@ -13,8 +13,8 @@ from scanner.models import CatalogueEntry
 from scanner.sources.blocks import Block, Reading, read_blocks, tokens
 from scanner.sources.build import downloads, make_entry
 from scanner.sources.interface import Page, PageParser, ParsedPage, SourceHints
-from scanner.sources.prose import statements
-from scanner.sources.text import included_in_from_text, kb_from_link, products_in, replaces_from_text
+from scanner.sources.prose import stated, statements
+from scanner.sources.text import included_in_from_text, kb_from_link, products_in
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ _ROUNDUP = re.compile(r"\b(?:hot)?fix(?:es)?\b|\bpatch(?:es)?\b|\brollups?\b|\bK
 _NOT_ROUNDUP = re.compile(r"\bsee\s+also\b|\breferences?\b|\brelated\b|\bfurther\s+reading\b|\bmore\s+information\b|"
                           r"\brecent\s+(?:posts|articles|comments)\b|\bpopular\s+(?:posts|articles)\b|"
                           r"\bprerequisites?\b|\bsuperseded\b|\breplaced\b|\bknown\s+issues?\b", re.IGNORECASE)
+_ITEMS = ("li", "td", "th", "dt", "dd")
 _LONGEST = 300  # characters: a longer heading or bold paragraph is text, not a title
 
 
@@ -179,6 +180,7 @@ class BlogParser(PageParser):
 
     def parse(self, page: Page, hints: SourceHints) -> ParsedPage:
         entries: dict[str, CatalogueEntry] = {}
+        includes: list[tuple[str, str]] = []
         if page.soup is None:
             return ParsedPage(self.name, ())
         reading = _read(page)
@@ -186,15 +188,22 @@ class BlogParser(PageParser):
         bodies = _bodies(reading, titles)
         for titled, body in zip(titles, bodies, strict=True):
             blocks = reading.blocks[body.start - 1:body.stop]
+            said = stated([(b.text, b.tag in _ITEMS) for b in blocks[1:]], titled.kb)
             text = statements(b.text for b in blocks[1:])
             links = [href for b in blocks for href, _text in b.links]
-            entries.setdefault(titled.kb, _entry(titled.kb, titled.title, hints, text, links))
+            if titled.kb not in entries:
+                entries[titled.kb] = _entry(titled.kb, titled.title, hints, text, links, said.replaces)
+                includes += [(titled.kb, member) for member in said.includes]
         for item, kb, title, lead in _roundup(reading, bodies):
+            if kb in entries:
+                continue
+            said = stated([(item.text, False)], kb)
             context = item.text if products_in(item.text) else lead
-            entries.setdefault(kb, _entry(kb, title, hints, statements([item.text]), [h for h, _t in item.links],
-                                          context=context))
+            entries[kb] = _entry(kb, title, hints, statements([item.text]), [h for h, _t in item.links],
+                                 said.replaces, context=context)
+            includes += [(kb, member) for member in said.includes]
         log.debug("%s: %d entries from blog posts", page.url, len(entries))
-        return ParsedPage(self.name, tuple(entries.values()))
+        return ParsedPage(self.name, tuple(entries.values()), tuple(dict.fromkeys(includes)))
 
 
 def _read(page: Page) -> Reading:
@@ -206,11 +215,11 @@ def _bodies(reading: Reading, titles: list[_Titled]) -> list[range]:
     return [range(t.block.index + 1, _body_end(reading, t, starts)) for t in titles]
 
 
-def _entry(kb: str, title: str, hints: SourceHints, text: str, links: list[str], *,
+def _entry(kb: str, title: str, hints: SourceHints, text: str, links: list[str], supersedes: tuple[str, ...], *,
            context: str | None = None) -> CatalogueEntry:
     """Products from the title, else from the post (or the round-up's introduction); relations from the
-    post's sentences, never from a prerequisite."""
+    post's sentences by the rules of prose.py, never from a prerequisite."""
     included = included_in_from_text(text)
     scope = "" if products_in(title) else text if context is None else context
     return make_entry(kb, title, hints, context=scope, included_in=included, standalone=not included,
-                      supersedes=replaces_from_text(text), download=downloads(links))
+                      supersedes=supersedes, download=downloads(links))

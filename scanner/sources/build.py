@@ -55,12 +55,11 @@ _DEFERRABLE = (Kind.UPDATE_ROLLUP, Kind.CUMULATIVE_UPDATE)
 
 
 def is_release_date(kind: Kind, title: str, day: date) -> bool:
-    """Whether a date a list or an article gives without calling it a release date (a list's "Date
-    added", an XML list's leading date, an article's review date) is the release date anyway: only for
-    an update rollup or cumulative update whose title names that month ("update rollup: December 2013"
-    listed 2013-12-10; the month in any language words.py knows). The real lists also carry
-    "cumulative update: December 2012" listed 2012-11-20 and rollups without a month; a wrong release
-    date would end a deferral window at the wrong time."""
+    """Whether a date an article gives without calling it a release date (a review date, "It is released
+    on ...") is the release date anyway: only for an update rollup or cumulative update whose title names
+    that month ("update rollup: December 2013" released on 2013-12-10; the month in any language of
+    scanner/vocabulary.py). A list's own dates ("Date added", an XML list's leading date) never are: the
+    real lists add rollups days after their release, and a late date would end a deferral window late."""
     return kind in _DEFERRABLE and title_month(title) == (day.year, day.month)
 
 
@@ -75,6 +74,6 @@ def downloads(hrefs: Iterable[str]) -> tuple[str, ...]:
 
 def is_download(href: str) -> bool:
     lowered = href.lower()
-    return lowered.startswith(("http://", "https://")) and any(
-        host in lowered for host in ("download.microsoft.com", "hotfixv4.microsoft.com",
-                                     "catalog.update.microsoft.com", "/hotfix/", "download.windowsupdate.com"))
+    return lowered.startswith(("http://", "https://")) and (  # chained `in`s: this runs for every link of a list
+        "download.microsoft.com" in lowered or "hotfixv4.microsoft.com" in lowered or "/hotfix/" in lowered
+        or "catalog.update.microsoft.com" in lowered or "download.windowsupdate.com" in lowered)

@@ -18,12 +18,14 @@ from scanner.models import CatalogueEntry
 
 @dataclass(frozen=True)
 class SourceHints:
-    """A configured source: its name (every fact's provenance) and the products/roles it implies."""
+    """A configured source: its name (every fact's provenance), the products/roles it implies, and whether
+    its refresh follows the KB links of a list (then the parser keeps each entry's article link)."""
 
     name: str
     url: str = ""
     products: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
+    follow_links: bool = False
 
 
 class Page:
@@ -82,12 +84,14 @@ def _codec(charset: str | None) -> str:
 
 @dataclass(frozen=True)
 class ParsedPage:
-    """What a page gave: its family, its entries, and "package includes member" relations it stated."""
+    """What a page gave: its family, its entries, "package includes member" relations it stated, and for
+    a list, each entry's link to its KB article ((kb, absolute URL), for a refresh that follows them)."""
 
     family: str
     entries: tuple[CatalogueEntry, ...]
     includes: tuple[tuple[str, str], ...] = ()
     summary: str = ""  # what the parser counted and skipped, for the refresh/import output (wesng)
+    articles: tuple[tuple[str, str], ...] = ()
 
 
 class PageParser(ABC):

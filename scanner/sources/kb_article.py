@@ -2,7 +2,7 @@
 troubleshoot articles, archive copies, translations): one entry a page; a package article (update rollup)
 also names what it includes.
 
-Labels are looked up in `article_words` in every language it knows. The release date is conservative (see
+Labels are looked up in `scanner.vocabulary` in every language it knows. The release date is conservative (see
 docs/sources.md, "Article dates"): a review or change date is an edit date, not a release date.
 """
 
@@ -17,14 +17,16 @@ from typing import Any
 
 from lxml import etree
 
+from scanner import vocabulary as words
 from scanner.dates import parse_date
 from scanner.models import Kind, try_kb_id
-from scanner.sources import article_words as words
 from scanner.sources.blocks import Block, read_blocks, tokens
 from scanner.sources.build import downloads, is_release_date, make_entry
 from scanner.sources.interface import Page, PageParser, ParsedPage, SourceHints
-from scanner.sources.prose import Line, included, leading_kb, replaced, statements
+from scanner.sources.prose import Line, leading_kb, stated, statements
+from scanner.sources.rows import title_date
 from scanner.sources.text import clean, included_in_from_text, kb_from_link, kb_ids_in_text, kind_from_title
+from scanner.sources.words import iso_date
 
 log = logging.getLogger(__name__)
 
@@ -96,24 +98,21 @@ def _is_package_title(title: str) -> bool:
 
 
 def _kind(title: str) -> Kind:
-    """The kind the title names, in English (text.py) or in a translation ("Updaterollup für ..."); a
-    package the title only names ("... after you install update rollup 2903938") is not this one's kind."""
-    title = words.NAMES_A_PACKAGE.sub(" ", title)
-    kind = kind_from_title(title)
-    if kind in (Kind.HOTFIX, Kind.UPDATE) and words.LOCAL_ROLLUP.search(title):
-        return Kind.UPDATE_ROLLUP
-    if kind in (Kind.HOTFIX, Kind.UPDATE) and words.LOCAL_CUMULATIVE.search(title):
-        return Kind.CUMULATIVE_UPDATE
-    return kind
+    """The kind the title names, in any language of the word table; a package the title only names
+    ("... after you install update rollup 2903938") is not this one's kind."""
+    return kind_from_title(words.NAMES_A_PACKAGE.sub(" ", title))
 
 
 def _released(text: str, title: str, kind: Kind, day_first: bool) -> tuple[date | None, str]:
-    """(release date, note). A release label ("Release Date:", "Published:") is the release date. A review
-    date or "is released on" is one only for a rollup or cumulative update whose title names that month
-    ("update rollup: December 2013" last reviewed 2014-03-18 is not released then); otherwise none."""
+    """(release date, note). A release label ("Release Date:", "Published:") is the release date, and so is
+    a date the title starts with ("June 12, 2018—KB4284815 (Monthly Rollup)"). A review date or "is
+    released on" is one only for a rollup or cumulative update whose title names that month ("update
+    rollup: December 2013" last reviewed 2014-03-18 is not released then); otherwise none."""
     for match in words.RELEASE_LABEL.finditer(text):
         if found := parse_date(next(g for g in match.groups() if g), day_first=day_first):
             return found, ""
+    if (written := title_date(title)) and (found := parse_date(written) or parse_date(iso_date(written))):
+        return found, ""
     reviewed = [d for m in words.REVIEW_LABEL.finditer(text) if (d := parse_date(m.group(1), day_first=day_first))]
     stated = [d for m in words.RELEASED_ON.finditer(text) if (d := parse_date(m.group(1), day_first=day_first))]
     if found := next((d for d in stated + reviewed if is_release_date(kind, title, d)), None):
@@ -175,27 +174,39 @@ class KbArticleParser(PageParser):
         if kb is None:
             return ParsedPage(self.name, ())
         sections = _sections(blocks)
-        statements_lines = [line for s in sections if not _is_prerequisites(s) for line in s.lines]
-        supersedes = replaced(line for s in _matching(sections, words.REPLACEMENT) for line in s.lines)
+        lines = [line for s in sections if not _is_prerequisites(s) and not _is_see_also(s) for line in s.lines]
+        said = stated(lines, kb)
+        supersedes, note = said.replaces, ""
+        if said.denies_replacing and supersedes:  # the article contradicts itself: no replacement is kept
+            log.warning("%s: KB article %s says it replaces %s and that it replaces nothing; none kept", page.url,
+                        kb, ", ".join(supersedes))
+            note = f"says it replaces {', '.join(supersedes)} and that it replaces nothing: no replacement kept"
+            supersedes = ()
         package = _is_package_title(title) or bool(
             soup.title and _is_package_title(_SITE_SUFFIX.sub("", clean(soup.title.get_text(" ")))))
         members = _members(sections, kb) if package else ()
-        contains = tuple(k for k in (*members, *included(statements_lines)) if k != kb)
-        inclusion = tuple(k for k in included_in_from_text(statements(t for t, _ in statements_lines))
+        contains = tuple(k for k in (*members, *said.includes) if k != kb)
+        inclusion = tuple(k for k in included_in_from_text(statements(t for t, _ in lines))
                           if k != kb and k not in contains)
         kind = _kind(title)
         lang = str(soup.html.get("lang") or "") if soup.html else ""
-        released, note = _released(text, title, kind, day_first=not _US_DATES.match(lang))
+        released, reviewed = _released(text, title, kind, day_first=not _US_DATES.match(lang))
         entry = make_entry(kb, title, hints, context=_text(_section(sections, words.APPLIES_TO)), roles_text=title,
                            released=released, kind=kind, supersedes=supersedes, included_in=inclusion,
                            standalone=not inclusion or bool(_OWN_PACKAGE.search(text)),
-                           download=downloads(str(a.get("href") or "") for a in root.find_all("a")), notes=note)
+                           download=downloads(str(a.get("href") or "") for a in root.find_all("a")),
+                           notes="; ".join(n for n in (reviewed, note) if n))
         log.debug("%s: KB article %s (%d included)", page.url, kb, len(contains))
         return ParsedPage(self.name, (entry,), tuple((kb, member) for member in contains))
 
 
 def _is_prerequisites(section: _Section) -> bool:
     return len(section.heading) <= 80 and bool(words.PREREQUISITES.search(section.heading))
+
+
+def _is_see_also(section: _Section) -> bool:
+    """"See also", "References", "Related articles": a section about other articles states nothing of this one."""
+    return len(section.heading) <= 80 and bool(words.SEE_ALSO.search(section.heading))
 
 
 def _main_heading(soup: Any) -> Any:

@@ -1,28 +1,47 @@
-"""Relations an article or post states in its sentences: what it replaces, what it includes, and which
-sentences are prerequisites ("you must first install update 2919355"), which are never relations."""
+"""The sentence rules for relations, shared by articles, posts and list cells: what a text says its own
+update replaces and includes, and which sentences are prerequisites ("you must first install update
+2919355"), causes or the other direction ("is replaced by"), which are never relations."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from scanner.sources.article_words import (
+from scanner.vocabulary import (
     CAUSE,
     CAUSE_FIXED,
     CLAUSE_END,
+    INCLUDE_VERB,
     INCLUDES,
+    INCLUDES_BARE,
     NEGATION,
     PREREQUISITE,
     REPLACE_VERB,
+    REPLACED_BY,
 )
 
 # A KB number, not part of a version (6.2.9200.20870), a size (1,234,567) or a longer number.
 _NUMBER = re.compile(r"(?<![\d.,])(\d{6,7})(?!\d|[.,]\d)")
 _LEADING = re.compile(r"^\s*(?:KB\s?)?(\d{6,7})\b", re.IGNORECASE)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[。！？])")
+# A sentence ends at . ! ? and white space, at a Japanese full stop, and where pages join two sentences
+# without a space ("This update is dated December 2013.This update replaces update 2870270").
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[。！？])|(?<=[a-z0-9)][.!?])(?=[A-Z][a-z])")
 _NEAR = (20, 12)  # characters before and after a verb that a negation of it is looked for in
+_DIGITS = re.compile(r"\d{6}")
+_ENGLISH_VERB = re.compile(r"replace|supersede", re.IGNORECASE)  # subject before the verb, object after
 
 Line = tuple[str, bool]  # a block's text and whether it is a list item or table cell
+
+
+@dataclass(frozen=True)
+class Stated:
+    """What a text says of its own update: the KBs it replaces and the KBs it includes, and whether it
+    says it replaces nothing ("This update does not replace any previously released update")."""
+
+    replaces: tuple[str, ...] = ()
+    includes: tuple[str, ...] = ()
+    denies_replacing: bool = False
 
 
 def sentences(text: str) -> list[str]:
@@ -53,49 +72,87 @@ def leading_kb(text: str) -> str | None:
     return f"KB{match.group(1)}" if match else None
 
 
-def replaced(lines: Iterable[Line]) -> tuple[str, ...]:
-    """KBs a replacement section says are replaced: "This hotfix replaces hotfix 2869923", "Dieser Hotfix
-    ersetzt ... 2550886", and "replaces the following hotfixes:" with the items that follow."""
-    return _stated(lines, _replace_clause)
-
-
-def included(lines: Iterable[Line]) -> tuple[str, ...]:
-    """KBs the text says its own update contains: "this update includes update 2869923 and update 2908415"."""
-    return _stated(lines, _include_clause)
-
-
-def _stated(lines: Iterable[Line], clause_of: Callable[[str], str | None]) -> tuple[str, ...]:
-    found: list[str] = []
-    listing = False  # the last sentence announced a list ("... the following hotfixes:")
+def stated(lines: Iterable[Line], own: str | None = None) -> Stated:
+    """Relations a text states of its own update (`own`), wherever they stand: "This update replaces
+    update 2870270, which is used to ...", "replaces the following updates:" and the list items after it,
+    "Also, this update includes update 2869923 and update 2908415", "Includes the fix from 3123538", "This
+    rollup includes improvements and fixes from June 2016 update rollup KB 3161606 and ...". Never from a
+    prerequisite sentence, a negated verb ("does not replace"), the other direction ("is replaced by"), or
+    a sentence whose subject is another KB ("Update 3000850 replaces ...": not this one's relation)."""
+    replaces: list[str] = []
+    includes: list[str] = []
+    denies = False
+    listing: list[str] | None = None  # the relation the last sentence announced a list for ("... following:")
     for text, is_item in lines:
-        if is_item and listing:
+        if is_item and listing is not None:
             if kb := leading_kb(text):
-                found.append(kb)
+                listing.append(kb)
             continue
-        listing = False
+        listing = None
+        if not _DIGITS.search(text) and not text.rstrip().endswith((":", "：")) and REPLACE_VERB.search(text) is None:
+            continue  # no number, no list to announce, no denial: nothing to read (the common case)
         for sentence in sentences(text):
-            clause = None if is_prerequisite(sentence) else clause_of(sentence)
-            if clause is None:
+            if is_prerequisite(sentence):
                 continue
-            numbers = kb_numbers(clause)
-            found += numbers
-            listing = not numbers and sentence.rstrip().endswith((":", "："))
-    return tuple(dict.fromkeys(found))
+            for found, clause in ((replaces, _replace_clause(sentence, own)), (includes, _include_clause(sentence))):
+                if clause is None:
+                    continue
+                numbers = [kb for kb in kb_numbers(clause) if kb != own]
+                found += numbers
+                if not numbers and sentence.rstrip().endswith((":", "：")):
+                    listing = found
+            denies = denies or _denies_replacing(sentence)
+    return Stated(tuple(dict.fromkeys(replaces)), tuple(dict.fromkeys(includes)), denies)
 
 
-def _replace_clause(sentence: str) -> str | None:
-    """The whole sentence (word order differs between languages) when a replace verb in it is not negated."""
+def replaced(lines: Iterable[Line], own: str | None = None) -> tuple[str, ...]:
+    """KBs a text says its update replaces (see `stated`)."""
+    return stated(lines, own).replaces
+
+
+def included(lines: Iterable[Line], own: str | None = None) -> tuple[str, ...]:
+    """KBs a text says its own update contains (see `stated`)."""
+    return stated(lines, own).includes
+
+
+def _replace_clause(sentence: str, own: str | None) -> str | None:
+    """What a replace verb in the sentence replaces, when it is not negated, does not say the other
+    direction, and no other KB stands before an English verb as its subject: the clause after the verb,
+    or before it in Japanese (verb last); a German subordinate clause ("..., das 2550000 ersetzt") is not
+    read, which only leaves a replacement out."""
+    if REPLACED_BY.search(sentence):
+        return None
     for verb in REPLACE_VERB.finditer(sentence):
         before, after = _NEAR
-        if not NEGATION.search(sentence[max(0, verb.start() - before):verb.end() + after]):
-            return sentence
+        if NEGATION.search(sentence[max(0, verb.start() - before):verb.end() + after]):
+            continue
+        if _ENGLISH_VERB.match(verb.group()) and any(kb != own for kb in kb_numbers(sentence[:verb.start()])):
+            return None
+        if verb.group().startswith("置き換え"):  # Japanese: the object stands before the verb
+            return sentence[:verb.start()]
+        return _until_next_verb(sentence[verb.end():], INCLUDE_VERB)
     return None
 
 
+def _until_next_verb(rest: str, other: re.Pattern[str]) -> str:
+    """A clause up to the other relation's verb or a clause end ("but", "except"): "replaces update 2975719
+    and includes hotfixes 2996928 and 2995478" replaces 2975719 only."""
+    ends = [m.start() for m in (other.search(rest), CLAUSE_END.search(rest)) if m]
+    return rest[:min(ends)] if ends else rest
+
+
+def _denies_replacing(sentence: str) -> bool:
+    """"This update does not replace any previously released update": a negated replace verb, no KB."""
+    return not _NUMBER.search(sentence) and any(
+        NEGATION.search(sentence[max(0, verb.start() - _NEAR[0]):verb.end() + _NEAR[1]])
+        for verb in REPLACE_VERB.finditer(sentence))
+
+
 def _include_clause(sentence: str) -> str | None:
-    match = INCLUDES.search(sentence)
-    if match is None:
+    """What follows "this update includes" (or a cell's "Includes ...") up to the end of the clause."""
+    match = INCLUDES.search(sentence) or INCLUDES_BARE.search(sentence)
+    if match is None or NEGATION.search(sentence[max(0, match.start() - _NEAR[0]):match.end()]):
         return None
-    rest = sentence[match.end():]
-    end = CLAUSE_END.search(rest)
-    return rest[:end.start()] if end else rest
+    if match.group().endswith("が含まれ"):  # Japanese: the list stands before the verb
+        return sentence[:match.start()]
+    return _until_next_verb(sentence[match.end():], REPLACE_VERB)

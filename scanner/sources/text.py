@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from scanner.models import Kind, kb_sort_key, try_kb_id
 from scanner.printable import ACTING
+from scanner.vocabulary import KIND_PATTERNS, KIND_STEMS, ROLE_PATTERNS
 
 _KB_TEXT = re.compile(r"\bKB[\s-]?([0-9]{6,7})\b", re.IGNORECASE)  # ASCII digits: an id is written KB + 0-9
 # Every form support links have had: /kb/2883200, /kb/KB2883200, /help/2883200, ?kbid=, kb.aspx?id=,
@@ -34,20 +35,6 @@ _PRODUCT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 _WS_SHORTHAND = re.compile(r"\bWS\s?2012\s?R2\s*(?:&|and|/)\s*(?:WS\s?)?2012\b", re.IGNORECASE)
-_ROLE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bhyper-?v\b|\bvirtual machines?\b|\bVMs?\b", re.IGNORECASE), "hyper-v"),
-    (re.compile(r"\bcluster(?:ed|s|ing)?\b|\bfailover\b|\bCSVs?\b|\bcluster shared volumes?\b", re.IGNORECASE),
-     "failover-clustering"),
-)
-_KINDS: tuple[tuple[re.Pattern[str], Kind], ...] = (
-    (re.compile(r"\bupdate\s+rollup\b", re.IGNORECASE), Kind.UPDATE_ROLLUP),
-    (re.compile(r"\bcumulative\s+update\b", re.IGNORECASE), Kind.CUMULATIVE_UPDATE),
-    (re.compile(r"\bsecurity\s+update\b|\bMS\d{2}-\d{3}\b", re.IGNORECASE), Kind.SECURITY_UPDATE),
-    (re.compile(r"\bservice\s+pack\b", re.IGNORECASE), Kind.SERVICE_PACK),
-    (re.compile(r"\bhotfix\b", re.IGNORECASE), Kind.HOTFIX),
-    (re.compile(r"^\s*(?:an?\s+)?update\b|\bupdate\s+(?:is\s+available|for|that)\b|\bupdate\s*:", re.IGNORECASE),
-     Kind.UPDATE),
-)
 # One KB in a list, with the noun pages repeat: "hotfix 2996928, hotfix 2995478 and hotfix 3002130".
 _ITEM = r"(?:(?:the\s+)?(?:update\s+rollup|cumulative\s+update|updates?|hotfix(?:es)?|fix(?:es)?)\s+)?(?:KB\s?)?\d{6,7}"
 _KB_LIST = rf"((?:{_ITEM})(?:\s*(?:,|\band\b|&|\bas\s+well\s+as\b)\s*(?:{_ITEM}))*)"
@@ -64,7 +51,8 @@ _PREREQUISITE = re.compile(r"\b(?:must|first|prerequisites?|before|requires?|req
                            r"|\b(?:occurs?|occurred|happens?|after|when|if|once|since)\b", re.IGNORECASE)
 _FIRST = re.compile(r"\b(?:first|before|beforehand|prior)\b", re.IGNORECASE)  # "install KB2919355 first"
 _NEGATED = re.compile(r"\b(?:not|never|no\s+longer)\s+(?:be\s+)?$|n't\s+$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?;]\s|\n")  # not ':': "Prerequisite: install update 2919355" is one sentence
+# Not ':' ("Prerequisite: install update 2919355" is one sentence); "2013.This update" is two.
+_SENTENCE_END = re.compile(r"[.!?;]\s|\n|(?<=[a-z0-9)][.!?])(?=[A-Z][a-z])")
 _INCLUDES = re.compile(r"\binclude[sd]?\b(?:\s+also)?(?:\s+the\s+following(?:\s+(?:updates?|hotfix(?:es)?|fix(?:es)?))?"
                        r")?\s*:?\s*" + _KB_LIST, re.IGNORECASE)
 _REPLACES = re.compile(r"\b(?:replace[sd]?|supersede[sd]?)\b(?:\s+(?:the\s+)?(?:previously\s+released\s+|following\s+)?"
@@ -105,23 +93,35 @@ def products_in(text: str) -> tuple[str, ...]:
 
 
 def roles_in(text: str) -> tuple[str, ...]:
-    return tuple(role for pattern, role in _ROLE_PATTERNS if pattern.search(text))
+    """The roles a text names, in any language of the word table ("Hyper-V", "virtual machines",
+    "Failovercluster", "clúster", "仮想マシン")."""
+    return tuple(role for role, pattern in ROLE_PATTERNS if pattern.search(text))
 
 
 _INSTALLED_CLAUSE = re.compile(r"\b(?:after|when|if|once|before)\s+(?:you\s+)?(?:install|apply)(?:ing)?\b.*$|"
                                r"\b(?:after|when)\s+(?:installing|applying)\b.*$", re.IGNORECASE)
 
 
+def _may_name_kind(lowered: str) -> bool:
+    """Whether a lower-cased title holds a stem of a kind word (`in` tests: most titles hold none)."""
+    if "update" in lowered or "rollup" in lowered or "hotfix" in lowered or "ms" in lowered:
+        return True
+    if lowered.isascii():
+        return "umulati" in lowered or "service pack" in lowered or "paquete" in lowered
+    return any(stem in lowered for stem in KIND_STEMS)
+
+
 def kind_from_title(title: str, default: Kind = Kind.HOTFIX) -> Kind:
-    """The kind a title says: "... update rollup: December 2013" is a rollup; "Cluster fails after you
+    """The kind a title says, in any language of the word table: "... update rollup: December 2013" and
+    "Ensemble de mises à jour ..." are rollups, "累積更新" a cumulative update; "Cluster fails after you
     install update rollup 2903938" is a hotfix for a rollup's side effect (the clause is not read)."""
     lowered = title.lower()
     if "install" in lowered or "apply" in lowered:  # the regex only where it can match ("applying" too)
         title = _INSTALLED_CLAUSE.sub("", title)
         lowered = title.lower()
-    if not any(word in lowered for word in ("update", "service pack", "hotfix", "ms")):
+    if not _may_name_kind(lowered):
         return default
-    for pattern, kind in _KINDS:
+    for kind, pattern in KIND_PATTERNS:
         if pattern.search(title):
             return kind
     return default

@@ -2,10 +2,11 @@
 learn.microsoft.com and translated copies): one entry per KB row of every table that recommends updates.
 
 Works on the lxml tree, not BeautifulSoup: a 2 MB list builds in 0.05 s with lxml against 1.4 s with bs4.
-Table structure (spans, header row, headings) is in tables.py, the words of every language in words.py.
+Table structure (spans, header row, headings) is in tables.py, the words of every language in
+scanner/vocabulary.py (column header matching in words.py).
 A "Date added" / "Last updated" column says when the row changed, not when the KB was released: a
-release column (or a bare "Date") sets `released`; the others go to the notes (`listed 2013-12-12`),
-unless build.is_release_date says the added date of a rollup named for that month is its release.
+release column (or a bare "Date"), or a date a title states ("June 12, 2018-KB4284815 (Monthly Rollup)"),
+sets `released`; the others go to the notes (`listed 2013-12-12`), for every kind.
 """
 
 from __future__ import annotations
@@ -18,31 +19,14 @@ from datetime import date
 from typing import Any
 
 from scanner.dates import parse_date
-from scanner.models import CatalogueEntry, try_kb_id
-from scanner.sources.build import downloads, is_release_date, make_entry
+from scanner.models import ROLES, CatalogueEntry, try_kb_id
+from scanner.sources.build import downloads, make_entry
 from scanner.sources.interface import Page, PageParser, ParsedPage, SourceHints
+from scanner.sources.rows import article_link, own_numbers, relations, release_day, row_kind
 from scanner.sources.tables import cell_text, headings, is_note_row, may_span, prepare, split_header
-from scanner.sources.text import (
-    clean,
-    included_in_from_text,
-    includes_from_text,
-    kb_from_cell,
-    kb_from_link,
-    kb_ids_in_text,
-    kind_from_title,
-    products_in,
-    replaces_from_text,
-    sort_kbs,
-)
-from scanner.sources.words import (
-    SKIPPED_SECTION,
-    day_first,
-    iso_date,
-    local_included_in,
-    local_includes,
-    local_kind,
-    local_replaces,
-)
+from scanner.sources.text import clean, kb_from_cell, kb_from_link, kb_ids_in_text, products_in, roles_in, sort_kbs
+from scanner.sources.words import day_first, iso_date
+from scanner.vocabulary import SKIPPED_SECTION
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +52,9 @@ class _Reading:
     includes: list[tuple[str, str]] = field(default_factory=list)  # (package, member)
     replaced: list[tuple[str, str]] = field(default_factory=list)  # (replacement, superseded)
     dates: dict[str, date | None] = field(default_factory=dict)  # a list repeats its dates: each is read once
+    own: frozenset[str] = frozenset()  # the list article's own number (and the other lists'): never entries
+    base: str = ""  # the page's URL, that relative links resolve against
+    articles: dict[str, str] = field(default_factory=dict)  # KB -> the row's link to its article
 
     def read_date(self, text: str) -> date | None:
         if text not in self.dates:
@@ -94,7 +81,7 @@ class WikiTableParser(PageParser):
         return False
 
     def parse(self, page: Page, hints: SourceHints) -> ParsedPage:
-        found = _Reading(day_first(_language(page)), prepare(page.tree))
+        found = _Reading(day_first(_language(page)), prepare(page.tree), own=own_numbers(page), base=page.url)
         spans = may_span(page.body)
         for table in page.tree.iter("table"):
             split = split_header(table, spans)
@@ -105,17 +92,33 @@ class WikiTableParser(PageParser):
             table_skipped = skipped = _skipped(context)
             if skipped and "superseded_by" not in columns:
                 continue  # "See also", "Related articles", a rollup's own list of fixes
-            table_scope = scope = hints if hints.products else replace(hints, products=_section_products(context))
+            products, roles = _section_products(context), _section_roles(context)
+            scope = _scope(hints, products, roles)
             for row, cells in data:
                 if not is_note_row(cells):
                     _read_row(row, cells, columns, scope, skipped, found)
                 elif (subheading := _subheading(cells)) is not None:  # a part of the table starts
                     skipped = table_skipped or bool(SKIPPED_SECTION.search(subheading))
-                    products = () if hints.products else products_in(subheading)
-                    scope = replace(table_scope, products=products) if products else table_scope
+                    scope = _scope(hints, products_in(subheading) or products, roles_in(subheading) or roles)
         entries = _apply_replacements(found)
+        for own in found.own:
+            entries.pop(own, None)  # a list article's own number is never an entry
         log.debug("%s: %d entries from update-list tables", page.url, len(entries))
-        return ParsedPage(self.name, tuple(entries.values()), tuple(dict.fromkeys(found.includes)))
+        articles = tuple((kb, url) for kb, url in found.articles.items() if kb in entries)
+        return ParsedPage(self.name, tuple(entries.values()), tuple(dict.fromkeys(found.includes)),
+                          articles=articles)
+
+
+def _scope(hints: SourceHints, products: tuple[str, ...], roles: tuple[str, ...]) -> SourceHints:
+    """What the nearest heading above a table (or a sub-heading row in it) says of its rows. Products: the
+    source's, else the heading's. Roles: the heading's in addition to the source's ("Windows Server 2012 R2
+    Hyper-V clusters" on a source configured for failover-clustering: both), since a source's roles add
+    to what the page says and do not replace it; without either, make_entry reads the title's."""
+    if products and not hints.products:
+        hints = replace(hints, products=products)
+    if roles and not set(roles) <= set(hints.roles):
+        hints = replace(hints, roles=tuple(r for r in ROLES if r in roles or r in hints.roles))
+    return hints
 
 
 _UNREAD = frozenset({"kb", "wu", "download"})  # the KB cell is read on its own; the others say nothing we keep
@@ -139,51 +142,43 @@ def _read_row(row: Any, cells: list[Any], columns: dict[str, int], hints: Source
     title = text.get("title") or _link_title(cells)
     if kb_note and columns.get("title", width) < width and cells[columns["title"]] is cells[columns["kb"]]:
         title, kb_note = kb_note, ""  # one cell spans both columns: "2919394 Windows RT 8.1 ... rollup"
-    supersedes: tuple[str, ...] = ()
-    included_in: tuple[str, ...] = ()
-    includes: tuple[str, ...] = ()
-    if kb_note or not _RELATION_COLUMNS.isdisjoint(text):
-        supersedes, included_in, includes = _relations(text, kb_note)
-    kind = local_kind(title) or kind_from_title(title)
-    if stated := text.get("kind"):
-        kind = local_kind(stated) or kind_from_title(stated, kind)
+    said = [part for meaning, part in text.items() if meaning in _SAYING and part]
+    if kb_note:
+        said.append(kb_note)
+    describing = [part for part in (text.get("why"), text.get("notes"), kb_note) if part]
+    relation_ids: dict[str, tuple[str, ...]] = {
+        meaning: _ids(text[meaning]) for meaning in ("supersedes", "includes") if meaning in text}
+    supersedes, included_in, includes = relations(relation_ids, said, kbs[0])
+    kind = row_kind(text.get("kind"), title, describing)
     released = found.read_date(text["released"]) if "released" in text else None
-    notes = []
-    for meaning, word in _DATE_NOTES:
-        if meaning in text and (day := found.read_date(text[meaning])):
-            if released is None and meaning == "added" and is_release_date(kind, title, day):
-                released = day  # "update rollup: December 2013" added 12/10/2013: the list's rule
-            else:
-                notes.append(f"{word} {day.isoformat()}")
+    released = released or release_day(title, found.read_date)
+    notes = [f"{word} {day.isoformat()}" for meaning, word in _DATE_NOTES
+             if meaning in text and (day := found.read_date(text[meaning]))]  # a list's dates are no release
     for meaning in ("component", "why", "notes"):
         if part := text.get(meaning):
             notes.append(part)
     if kb_note:
         notes.append(kb_note)
-    links = downloads(a.get("href", "") for a in row.iter("a"))
+    anchors = [(a, a.get("href") or "") for a in row.iter("a")]
+    links = downloads(href for _a, href in anchors)
+    kb_cell = cells[columns["kb"]] if columns["kb"] < width else None
     for kb in kbs:
         if kb in found.entries:
             continue
         packages = tuple(package for package in included_in if package != kb)
-        found.entries[kb] = make_entry(
+        found.entries[kb] = make_entry(  # roles: the source's and the heading's, else the title's
             kb, title or kb, hints, context=text.get("fix_for", ""), released=released, kind=kind,
             supersedes=supersedes, included_in=packages, standalone=not packages, download=links,
             notes="; ".join(notes if len(notes) < 2 else dict.fromkeys(notes)))
         if includes:
             found.includes += [(kb, member) for member in includes if member != kb]
+        if hints.follow_links and kb not in found.articles and (
+                url := article_link(anchors, kb_cell, kb, found.base)):
+            found.articles[kb] = url
 
 
-def _relations(text: dict[str, str], kb_note: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """(supersedes, included_in, includes) from the relation columns and what the why, comment and KB
-    cells say ("Replaces KB2883200", "This fix is included in ... (KB3013769)", "Includes KB2898774")."""
-    supersedes, includes = list(_ids(text.get("supersedes", ""))), list(_ids(text.get("includes", "")))
-    included_in: list[str] = []
-    for said in (text.get("why"), text.get("notes"), kb_note):
-        if said:
-            supersedes += (*replaces_from_text(said), *local_replaces(said))
-            included_in += (*included_in_from_text(said), *local_included_in(said))
-            includes += (*includes_from_text(said), *local_includes(said))
-    return tuple(dict.fromkeys(supersedes)), tuple(dict.fromkeys(included_in)), tuple(dict.fromkeys(includes))
+# The cells that state relations (a component or product cell never does): their sentences are read.
+_SAYING = frozenset({"title", "why", "notes", "kind", "supersedes", "includes"})
 
 
 def _row_kbs(cells: list[Any], columns: dict[str, int], reading: _Reading) -> tuple[tuple[str, ...], str]:
@@ -247,6 +242,12 @@ def _date(text: str, first: bool) -> date | None:
 
 def _skipped(context: list[tuple[int, str]]) -> bool:
     return any(SKIPPED_SECTION.search(text) for _level, text in context)
+
+
+def _section_roles(context: list[tuple[int, str]]) -> tuple[str, ...]:
+    """The roles the nearest section heading (h2 and below, a caption or a bold line) names: "Windows
+    Server 2012 R2 Hyper-V clusters". The page title (h1) does not count."""
+    return next((roles_in(text) for level, text in context if level >= 2), ())
 
 
 def _section_products(context: list[tuple[int, str]]) -> tuple[str, ...]:

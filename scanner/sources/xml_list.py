@@ -19,15 +19,15 @@ from lxml import etree
 from scanner.dates import parse_date
 from scanner.errors import SourceError
 from scanner.models import CatalogueEntry, try_kb_id
-from scanner.sources.build import is_release_date, make_entry
+from scanner.sources.build import make_entry
 from scanner.sources.interface import SourceHints
+from scanner.sources.prose import replaced
 from scanner.sources.text import (
     clean,
     included_in_from_text,
     includes_from_text,
     products_in,
     replaced_by_from_text,
-    replaces_from_text,
     roles_in,
     sort_kbs,
 )
@@ -79,12 +79,10 @@ def parse_xml_list(data: bytes, where: str, hints: SourceHints) -> ParsedList:
         listed, title = (parse_date(match.group(1)), match.group(2)) if match else (None, text)
         notes_text = _child_text(update, "notes")
         url = _child_text(update, "downloadurl")
-        entry = make_entry(kb, title, hints, roles_text="", supersedes=replaces_from_text(notes_text),
+        entry = make_entry(kb, title, hints, roles_text="", supersedes=replaced([(notes_text, False)], kb),
                            included_in=included_in_from_text(notes_text),  # it is listed: still standalone
                            download=(url,) if url.startswith(("http://", "https://")) else ())
-        if listed is not None and is_release_date(entry.kind, title, listed):
-            entry = replace(entry, released=listed)
-        elif listed is not None:
+        if listed is not None:  # when the line joined the list: never a release date, for any kind
             entry = replace(entry, notes=f"listed {listed.isoformat()}")
         if notes_text:
             entry = replace(entry, notes="; ".join(p for p in (entry.notes, notes_text) if p))

@@ -47,12 +47,12 @@ def test_cluster_kb_table_with_th_header_relations_and_rollup_kinds():
     page = parse("cluster-2012-kb.html", SourceHints("cluster-2012", "u", ("ws2012",), ("failover-clustering",)))
     fc, ws = ("failover-clustering",), ("ws2012",)
     src = ("cluster-2012",)
-    # "Date added" is a release date only for a rollup whose title names that month (docs/sources.md)
+    # "Date added" is never a release date, for any kind (docs/sources.md)
     assert [(facts(e), e.notes.split(";")[0]) for e in page.entries] == [
-        (("KB2911101", Kind.UPDATE_ROLLUP, date(2014, 1, 14), ws, fc, (), (), True, (), src), "Multiple"),
+        (("KB2911101", Kind.UPDATE_ROLLUP, None, ws, fc, (), (), True, (), src), "listed 2014-01-14"),
         (("KB2779069", HF, None, ws, fc, (), (), True, (), src), "listed 2013-12-12"),
         (("KB2898774", HF, None, ws, fc, (), ("KB2903938",), False, (), src), "listed 2013-12-10"),
-        (("KB2903938", Kind.UPDATE_ROLLUP, date(2013, 12, 10), ws, fc, (), (), True, (), src), "Multiple"),
+        (("KB2903938", Kind.UPDATE_ROLLUP, None, ws, fc, (), (), True, (), src), "listed 2013-12-10"),
         (("KB2878635", Kind.UPDATE, None, ws, fc, ("KB2870270",), (), True, (), src), "listed 2013-12-23"),
         (("KB2894464", HF, None, ws, fc, (), (), True, (), src), "listed 2013-11-14"),
     ]
@@ -147,7 +147,7 @@ def test_own_xml_list_relations_duplicates_and_dates():
            "Windows8.1-KB2919355-x64.msu")
     assert [facts(e) for e in page.entries] == [
         ("KB2919355", Kind.UPDATE, None, ws, fc, (), (), True, msu and (msu,), ("l",)),
-        ("KB2919394", Kind.UPDATE_ROLLUP, date(2014, 2, 11), ws, fc, ("KB2887595",), (), True, (), ("l",)),
+        ("KB2919394", Kind.UPDATE_ROLLUP, None, ws, fc, ("KB2887595",), (), True, (), ("l",)),  # listed, not released
         ("KB2920193", HF, None, ws, fc, (), (), True,
          ("http://hotfixv4.microsoft.com/Windows%208.1/Windows%20Server2012%20R2/sp1/Fix000000/9600/free/"
           "000000_intl_x64_zip.exe", "http://hotfixv4.microsoft.com/Windows%208.1/x86/Fix000000/000001_intl_i386_zip.exe"),

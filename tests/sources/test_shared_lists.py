@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -28,8 +27,8 @@ def test_cluster_lists_give_rollup_inclusion_and_replacement(folder: str, count:
     assert entries["KB2878635"].supersedes == ("KB2870270",)
     rollup = entries["KB2903938"]
     assert (rollup.kind, rollup.released, rollup.products, rollup.roles) == (
-        Kind.UPDATE_ROLLUP, date(2013, 12, 10), ("ws2012",), ("failover-clustering",))
-    # a hotfix's list date is when it was added, not its release date
+        Kind.UPDATE_ROLLUP, None, ("ws2012",), ("failover-clustering",))
+    # a list date is when the line was added, not a release date, for a rollup as for a hotfix
     assert entries["KB2779069"].released is None and "listed 2013-12-12" in entries["KB2779069"].notes
 
 
@@ -52,11 +51,14 @@ def test_imported_relations_reach_the_curated_entries():
 
 @pytest.mark.parametrize("folder", ["reijoh", "it-praktyk"])
 def test_list_dates_that_are_not_release_dates_stay_notes(folder: str):
-    """The real Hyper-V lists date the December 2012 cumulative update 2012-11-20 and the GA rollup
-    2012-02-10 (eight months before GA): neither is a release date."""
+    """The real Hyper-V lists date the December 2012 cumulative update 2012-11-20, the GA rollup 2012-02-10
+    (eight months before GA) and the July 2013 rollup three days after its release: none is a release date."""
     parsed = parse_xml_list((SHARED / folder / "UpdatesListHyperV.xml").read_bytes(), folder, SourceHints(folder))
     entries = {e.kb: e for e in parsed.entries}
     assert (entries["KB2779768"].kind, entries["KB2779768"].released) == (Kind.CUMULATIVE_UPDATE, None)
     assert "listed 2012-11-20" in entries["KB2779768"].notes
     assert (entries["KB2756872"].kind, entries["KB2756872"].released) == (Kind.UPDATE_ROLLUP, None)
-    assert (entries["KB2855336"].kind, entries["KB2855336"].released) == (Kind.UPDATE_ROLLUP, date(2013, 7, 12))
+    # "update rollup: July 2013" (released 2013-07-09) is listed 2013-07-12: a list date would end its
+    # deferral three days late
+    assert (entries["KB2855336"].kind, entries["KB2855336"].released) == (Kind.UPDATE_ROLLUP, None)
+    assert "listed 2013-07-12" in entries["KB2855336"].notes

@@ -45,7 +45,7 @@ def test_wiki_sections_read_relations_from_comment_columns_and_skip_superseded_a
     catalog = "http://catalog.update.microsoft.com/v7/site/Search.aspx?q="
     assert page.family == "update-list"
     assert facts(page) == [
-        ("KB2919355", UP, None, R2C, (), (), (), True, (), APRIL,
+        ("KB2919355", CU, None, R2C, (), (), (), True, (), APRIL,  # the comment says what it is
          "Cumulative update. Includes KB2919394 and KB2928680."),
         ("KB2919394", UR, None, R2C, (), ("KB2903939",), ("KB2919355",), False, (catalog + "2919394",),
          "Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 update rollup: February 2014",
@@ -118,7 +118,8 @@ def test_kb_cell_number_or_link_wins_over_notes_marks_and_every_link_form():
 def test_header_words_match_as_words_with_precedence_bold_by_css_thead_plain_rows_and_spans():
     """"Update", "Update ID", "Hotfix", "KB/Update" are the KB column (not a date: "update" holds "date");
     "Article title" is the title; "Hotfix" next to "KB" is the title; "Type" gives the kind; only
-    "Release date", "Released" and a bare "Date" set `released` ("Last updated" and "Date added" are notes);
+    "Release date", "Released" and a bare "Date" set `released` ("Last updated" and "Date added" are notes,
+    for every kind); the nearest h2 ("Cluster hotfixes", "Hyper-V hotfixes") scopes the roles of its tables;
     headers bold by CSS, in <thead><td> or a plain first row of header words; rowspan and colspan."""
     page = parse("update-list-header-forms.html")
     assert facts(page) == [
@@ -128,19 +129,19 @@ def test_header_words_match_as_words_with_precedence_bold_by_css_thead_plain_row
          "Windows RT, Windows 8, and Windows Server 2012 update rollup: January 2014", ""),
         ("KB2779069", HF, date(2013, 12, 12), (), FC, (), (), True, (),
          "Cluster control codes to find the node that blocks GUM updates", ""),
-        ("KB2905412", HF, None, (), (), (), (), True, (),
+        ("KB2905412", HF, None, (), FC, (), (), True, (),  # under "Cluster hotfixes"
          "Stop error 0xD1 on a Windows-based computer with multiple processors", ""),
-        ("KB2908415", HF, date(2013, 12, 12), (), ("hyper-v", "failover-clustering"), (), (), True, (),
+        ("KB2908415", HF, date(2013, 12, 12), (), FC, (), (), True, (),  # the heading, not the title, scopes it
          "CSVs go offline or the Cluster service stops during VM backup", ""),
-        ("KB2902014", HF, None, (), HV, (), (), True, (),
+        ("KB2902014", HF, None, (), FC, (), (), True, (),  # still under "Cluster hotfixes"
          "System time of a virtual machine becomes incorrect after it crashes or resets", "updated 2014-01-05"),
-        ("KB2894485", HF, None, (), HV, (), (), True, (),
+        ("KB2894485", HF, None, (), FC, (), (), True, (),
          "Cross-page memory read or write operation crashes virtual machine", ""),
-        ("KB2883200", UR, None, R2C, (), (), (), True, (),
+        ("KB2883200", UR, None, R2C, FC, (), (), True, (),
          "Windows 8.1 and Windows Server 2012 R2 General Availability package", ""),
         ("KB2905249", HF, None, WS12, HV, (), (), True, (),
          "\"0x8007007A\" error when you migrate a virtual machine that's running Windows Server 2012", "Hyper-V"),
-        ("KB2894464", HF, None, WS12, (), (), (), True, (),
+        ("KB2894464", HF, None, WS12, HV, (), (), True, (),  # under "Hyper-V hotfixes"
          "Error message when you try to schedule a shadow copy task in Windows Server 2012", "Backup"),
         ("KB2913695", HF, None, (), HV, (), (), True, (),
          "Virtual machines lose network connectivity when you use Broadcom NetXtreme 1-gigabit network adapters",
@@ -149,14 +150,14 @@ def test_header_words_match_as_words_with_precedence_bold_by_css_thead_plain_row
         ("KB2887595", UR, None, R2, (), (), (), True, (),
          "Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 update rollup: November 2013",
          "listed 2013-12-10; Multiple"),
-        ("KB2903939", UR, date(2013, 12, 10), R2, (), (), (), True, (),  # listed in its month: released
+        ("KB2903939", UR, None, R2, (), (), (), True, (),  # listed in its month: still no release date
          "Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 update rollup: December 2013",
-         "Multiple"),
+         "listed 2013-12-10; Multiple"),
         ("KB2920193", HF, None, R2, FC, (), (), True, (),
          "Long restart time or CSV failure on a Windows Server 2012 R2 failover cluster", "listed 2013-12-10; CSV"),
-        ("KB2919394", UR, date(2014, 2, 11), R2, (), (), (), True, (),
+        ("KB2919394", UR, None, R2, (), (), (), True, (),
          "Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 update rollup: February 2014",
-         "Multiple"),
+         "listed 2014-02-11; Multiple"),
     ]
 
 
@@ -173,17 +174,21 @@ def test_combined_list_sections_and_subheading_rows_give_products_without_hints(
          "Cross-page memory read or write operation crashes virtual machine", "Hyper-V"),
         ("KB2779069", HF, None, WS12, FC, (), (), True, (),
          "New cluster control codes to determine which node is blocking a GUM update", "Cluster service"),
-        ("KB2908415", HF, None, WS12, ("hyper-v", "failover-clustering"), (), (), True, (),
+        ("KB2908415", HF, None, WS12, FC, (), (), True, (),  # the "Failover Clustering" row, not the title
          "CSVs go offline or the Cluster service stops during VM backup", "Cluster service"),
-        ("KB2920193", HF, None, R2, FC, (), (), True, (), "Long restart time or CSV failure on a failover cluster",
+        # the "Windows Server 2012 R2" row names no role: the table's heading "Hyper-V" scopes it, not the title
+        ("KB2920193", HF, None, R2, HV, (), (), True, (), "Long restart time or CSV failure on a failover cluster",
          "CSV"),
     ]
 
 
-def test_source_hints_win_over_section_headings():
+def test_source_products_win_over_section_headings_and_source_roles_add_to_them():
+    """The source's products are the page's scope; its roles add to the heading's: the "Failover
+    Clustering" row under "Hyper-V" on a Hyper-V source needs both roles."""
     page = parse("update-list-combined-sections.html", SourceHints("s", "u", WS12, HV))
+    both = ("hyper-v", "failover-clustering")
     assert [(e.kb, e.products, e.roles) for e in page.entries] == [
-        ("KB2913695", WS12, HV), ("KB2894485", WS12, HV), ("KB2779069", WS12, HV), ("KB2908415", WS12, HV),
+        ("KB2913695", WS12, HV), ("KB2894485", WS12, HV), ("KB2779069", WS12, both), ("KB2908415", WS12, both),
         ("KB2920193", WS12, HV)]
 
 
@@ -193,12 +198,12 @@ def test_german_copy_titel_dates_kinds_and_relations():
         ("KB3036614", HF, None, R2, FC, (), (), True, (),
          "Clusterressourcen führen unerwartet ein Failover aus, wenn Sie einen einzelnen Netzwerkadapter in "
          "Windows Server 2012 R2 verwenden", "listed 2015-04-14; Clusterdienst; Verhindert unerwartete Failover."),
-        ("KB3013769", UR, date(2014, 12, 9), R2, FC, (), (), True, (),
+        ("KB3013769", UR, None, R2, FC, (), (), True, (),
          "Updaterollup für Windows RT 8.1, Windows 8.1 und Windows Server 2012 R2: Dezember 2014",
-         "Mehrere; Updaterollup."),
-        ("KB3000850", CU, date(2014, 11, 18), R2, FC, ("KB2975719",), (), True, (),
+         "listed 2014-12-09; Mehrere; Updaterollup."),
+        ("KB3000850", CU, None, R2, FC, ("KB2975719",), (), True, (),
          "Kumulatives Update für Windows RT 8.1, Windows 8.1 und Windows Server 2012 R2: November 2014",
-         "Mehrere; Dieses Update ersetzt das Update 2975719 und enthält die Hotfixes 2996928 "
+         "listed 2014-11-18; Mehrere; Dieses Update ersetzt das Update 2975719 und enthält die Hotfixes 2996928 "
          "und 2995478."),
         ("KB3004539", HF, None, R2, FC, (), ("KB3013769",), False, (),
          "Das CSV-Volume wird offline geschaltet, wenn Sie eine Sicherung durchführen",
@@ -217,9 +222,9 @@ def test_french_latin1_copy_titre_day_first_dates_correctif_cumulatif_and_relati
         ("KB2920193", HF, None, R2, FC, ("KB2903939",), (), True, (),
          "Délai de redémarrage long ou échec de CSV après l’installation de KB2903939 sur un cluster de basculement "
          "Windows Server 2012 R2", "listed 2014-03-05; CSV; Ce correctif remplace le correctif 2903939."),
-        ("KB3013769", UR, date(2014, 12, 9), R2C, (), (), (), True, (),
+        ("KB3013769", UR, None, R2C, (), (), (), True, (),
          "Correctif cumulatif pour Windows RT 8.1, Windows 8.1 et Windows Server 2012 R2 : décembre 2014",
-         "Plusieurs; Correctif cumulatif. Il inclut les correctifs 3004539 et 3002130."),
+         "listed 2014-12-09; Plusieurs; Correctif cumulatif. Il inclut les correctifs 3004539 et 3002130."),
         ("KB3004539", HF, None, (), FC, (), ("KB3013769",), False, (),
          "Le volume CSV est mis hors connexion lorsque vous effectuez une sauvegarde",
          "listed 2014-12-09; CSV; Pour résoudre ce problème, installez le correctif cumulatif 3013769."),
@@ -233,21 +238,22 @@ def test_page_language_from_the_url_when_the_html_has_none():
              for url in ("https://support.microsoft.com/fr-fr/kb/2920151", "https://support.microsoft.com/kb/2920151")}
     assert notes == {
         "https://support.microsoft.com/fr-fr/kb/2920151": ["listed 2015-04-14", "listed 2014-03-05",
-                                                           "Plusieurs", "listed 2014-12-09"],  # a release
+                                                           "listed 2014-12-09", "listed 2014-12-09"],
         # no language: month first, as US pages write it (14/04/2015 can only be day first)
         "https://support.microsoft.com/kb/2920151": ["listed 2015-04-14", "listed 2014-05-03", "listed 2014-09-12",
                                                      "listed 2014-09-12"],
     }
 
 
-JA_3036614 = ("KB3036614", HF, None, R2, (), (), (), True, (),
+# "クラスター" is a role word of the word table, as "cluster" is in the English copy
+JA_3036614 = ("KB3036614", HF, None, R2, FC, (), (), True, (),
               "Windows Server 2012 R2 で単一のネットワーク アダプターを使用すると、"
               "クラスター リソースが予期せずフェールオーバーする",
               "listed 2015-04-14; クラスター サービス; 予期しないフェールオーバーを防ぎます。")
-JA_3013769 = ("KB3013769", UR, date(2014, 12, 9), R2C, (), (), (), True, (),
+JA_3013769 = ("KB3013769", UR, None, R2C, (), (), (), True, (),
               "Windows RT 8.1、Windows 8.1、および Windows Server 2012 R2 用の"
               "更新プログラムのロールアップ: 2014 年 12 月",
-              "複数; 更新プログラムのロールアップ。")
+              "listed 2014-12-09; 複数; 更新プログラムのロールアップ。")
 
 
 def test_japanese_shift_jis_copy_with_support_article_header():
@@ -268,15 +274,15 @@ def test_learn_copy_with_topic_links_and_a_kb_named_only_in_the_title():
         ("KB3036614", HF, None, R2, FC, (), (), True, (),
          "Cluster resources fail over unexpectedly when you use a single network adapter in Windows Server 2012 R2",
          "listed 2015-04-14; Cluster service; Prevents unexpected failovers."),
-        ("KB3013769", UR, date(2014, 12, 9), R2, FC, (), (), True, (),
+        ("KB3013769", UR, None, R2, FC, (), (), True, (),
          "December 2014 update rollup for Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2",
-         "Multiple; Update rollup."),
+         "listed 2014-12-09; Multiple; Update rollup."),
         ("KB3002130", HF, None, R2, FC, (), (), True, (),
          "Virtual machines lose network connectivity after a live migration on Windows Server 2012 R2",
          "listed 2014-11-18; Hyper-V; Prevents loss of network connectivity."),
-        ("KB2984006", UR, date(2014, 9, 9), R2, FC, (), (), True, (),
+        ("KB2984006", UR, None, R2, FC, (), (), True, (),
          "September 2014 update rollup for Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 (2984006)",
-         "Multiple; Update rollup."),
+         "listed 2014-09-09; Multiple; Update rollup."),
     ]
 
 

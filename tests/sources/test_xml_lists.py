@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -26,15 +25,16 @@ WS, HV = ("ws2012",), ("hyper-v",)
 EXPECTED = [
     ("KB2756872", Kind.UPDATE_ROLLUP, None, WS, HV, "listed 2012-02-10"),
     ("KB2779768", Kind.CUMULATIVE_UPDATE, None, WS, HV, "listed 2012-11-20; Include KB2770917"),
-    ("KB2770917", Kind.CUMULATIVE_UPDATE, date(2012, 11, 13), WS, HV, ""),
-    ("KB2903938", Kind.UPDATE_ROLLUP, date(2013, 12, 10), WS, HV, "Includes KB2898774 and KB2894485"),
+    ("KB2770917", Kind.CUMULATIVE_UPDATE, None, WS, HV, "listed 2012-11-13"),
+    ("KB2903938", Kind.UPDATE_ROLLUP, None, WS, HV, "listed 2013-12-10; Includes KB2898774 and KB2894485"),
     ("KB2894485", Kind.HOTFIX, None, WS, HV, "listed 2013-12-12"),
 ]
 
 
-def test_list_date_is_a_release_date_only_for_a_rollup_of_the_same_month():
-    """A GA rollup with no month, and "cumulative update: December 2012" listed in November, keep their
-    list date in the notes; the November and December rollups listed in their month are released then."""
+def test_list_date_is_never_a_release_date():
+    """The date a line starts with is when it joined the list, for every kind: the GA rollup with no
+    month, "cumulative update: December 2012" listed in November, and the rollups listed in their own month
+    (the real lists date the July 2013 rollup, released 2013-07-09, 2013-07-12) keep it in the notes."""
     assert facts(LIST) == EXPECTED
 
 
@@ -152,9 +152,9 @@ def test_notes_wordings_for_inclusion_supersedence_and_dates_with_separators():
     page = parse_page(body, None, HINTS.url, HINTS)
     got = {e.kb: (e.released, e.title, e.supersedes, e.included_in, e.standalone) for e in page.entries}
     assert got == {
-        "KB2919394": (date(2014, 2, 11), "Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 update rollup: "
+        "KB2919394": (None, "Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 update rollup: "
                       "February 2014", ("KB2887595", "KB2903939", "KB2913695"), (), True),
-        "KB2887595": (date(2013, 11, 12), "Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 update rollup: "
+        "KB2887595": (None, "Windows RT 8.1, Windows 8.1, and Windows Server 2012 R2 update rollup: "
                       "November 2013", (), ("KB2919394",), True),
         "KB2913695": (None, "Virtual machines lose network connectivity with Broadcom NetXtreme adapters", (), (),
                       True),
@@ -163,3 +163,21 @@ def test_notes_wordings_for_inclusion_supersedence_and_dates_with_separators():
     }
     assert page.includes == (("KB2920193", "KB2896328"), ("KB2920193", "KB2913193"), ("KB2920193", "KB2896329"))
     assert page.entries[2].notes == "listed 2014-01-20; Superseded by KB2919394"
+
+
+def test_notes_are_read_by_the_sentence_rules_of_articles():
+    """"does not replace", "is replaced by" and a prerequisite in a list's notes replace nothing; the
+    community wording "This update replace update KB2870270, include also updates ..." replaces KB2870270."""
+    body = b"""<?xml version="1.0" encoding="utf-8"?>
+<Updates><Description>Cluster hotfixes</Description>
+  <Update Id="KB2878635"><Description>2013-12-23 Update for the cloud service provider</Description>
+    <Notes>This update replace update KB2870270, include also updates KB2869923, KB2908415</Notes></Update>
+  <Update Id="KB2908415"><Description>2013-12-12 CSVs go offline</Description>
+    <Notes>Does not replace KB2869923. To apply it you must first install KB2919355, which replaces KB2883200.</Notes>
+  </Update>
+  <Update Id="KB2779069"><Description>2013-12-12 Cluster control codes</Description>
+    <Notes>This hotfix is replaced by KB2903938.</Notes></Update>
+</Updates>"""
+    page = parse_page(body, None, HINTS.url, HINTS)
+    assert {e.kb: e.supersedes for e in page.entries} == {"KB2878635": ("KB2870270",), "KB2908415": (),
+                                                          "KB2779069": ()}
