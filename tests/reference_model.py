@@ -79,10 +79,7 @@ def _glob(pattern: str, i: int, name: str, j: int) -> bool:
     while i < len(pattern):
         char = pattern[i]
         if char == "*":
-            for k in range(j, len(name) + 1):
-                if _glob(pattern, i + 1, name, k):
-                    return True
-            return False
+            return any(_glob(pattern, i + 1, name, k) for k in range(j, len(name) + 1))
         if j >= len(name):
             return False
         if char == "?":
@@ -454,10 +451,7 @@ def applicable(entry: RefEntry, product: str, roles: tuple[str, ...] | None) -> 
     # C: known roles must include every entry role; unknown roles: every entry of the product applies
     if roles is None:
         return True
-    for role in entry.roles:
-        if role not in roles:
-            return False
-    return True
+    return all(role in roles for role in entry.roles)
 
 
 def finding(entry: RefEntry, host: RefHost, entries: dict[str, RefEntry], graph: list[Edge],

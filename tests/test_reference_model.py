@@ -150,9 +150,10 @@ def cases(draw: st.DrawFn) -> Case:
     curated, sources = draw(catalogues())
     period = draw(st.sampled_from(PERIODS))
     # as_of: often a deferral edge of a date some source states (due day, the day before, after)
-    stated = [e.released for e in curated if e.released] + [
+    stated: list[date] = [e.released for e in curated if e.released] + [
         e.released for s in sources for e in s.entries if e.released]
-    if stated and draw(st.booleans()):
+    on_an_edge: bool = draw(st.booleans())
+    if stated and on_an_edge:
         as_of = ref.date_after(draw(st.sampled_from(stated)), period) + timedelta(days=draw(st.integers(-1, 1)))
     else:
         as_of = draw(st.sampled_from(DAYS) | st.dates(date(2013, 11, 1), date(2016, 8, 31)))
@@ -317,3 +318,101 @@ def verdict_summary(report: Report) -> list[tuple[object, ...]]:
 
 if __name__ == "__main__":  # pragma: no cover
     pytest.main([__file__, "-s"])
+
+
+# ---------------------------------------------------------------------------------------------
+# The reference itself, on the worked examples of DESIGN.md: a reference that is wrong there
+# would make every comparison above meaningless.
+# ---------------------------------------------------------------------------------------------
+
+DECEMBER = date(2013, 12, 20)
+
+
+def reference_policy(as_of: date = DECEMBER, **changes: Any) -> ref.RefPolicy:
+    now = at_day(as_of, 23, 59, 59)
+    values: dict[str, Any] = {"as_of": as_of, "now": now, "clock": now, "deferral": DeferralPolicy(),
+                              "exemptions": (), "max_inventory_age": AGES[0]}
+    values.update(changes)
+    return ref.RefPolicy(**values)
+
+
+def hotfix(kb: str, **facts: Any) -> CatalogueEntry:
+    return CatalogueEntry(kb=kb, title=kb, products=facts.pop("products", ("ws2012",)), sources=("s",), **facts)
+
+
+def host_file(*kbs: str, host: str = "HV01", path: str = "a.txt", **facts: Any) -> HostInventory:
+    facts.setdefault("os", "ws2012")
+    facts.setdefault("roles", ())
+    facts.setdefault("collected_at", at_day(DECEMBER, 8))
+    return HostInventory(host=host, path=path, format="test", updates=tuple(InstalledUpdate(kb) for kb in kbs),
+                         **facts)
+
+
+def reference_findings(entries: list[CatalogueEntry], files: list[HostInventory],
+                       policy: ref.RefPolicy | None = None, **extra: Any) -> dict[str, tuple[object, ...]]:
+    results = ref.evaluate(entries, [], files, extra.get("groups", []), policy or reference_policy())
+    return {name: (r.status, r.reasons, {kb: (f.status, f.due, sorted(f.vias),
+                                             {k: sorted(v) for k, v in f.covers.items()})
+                                        for kb, f in r.findings.items()})
+            for name, r in results.items()}
+
+
+ROLLUP = hotfix("KB2903938", kind=Kind.UPDATE_ROLLUP, released=date(2013, 12, 10))
+DATA_LOSS = hotfix("KB2898774", included_in=("KB2903938",), standalone=False)
+
+
+def test_reference_defers_a_hotfix_inside_its_rollup_until_the_rollups_due_day() -> None:
+    assert reference_findings([ROLLUP, DATA_LOSS], [host_file()]) == {"HV01": ("compliant", (), {
+        "KB2898774": ("deferred", date(2014, 1, 10), ["KB2903938"], {}),
+        "KB2903938": ("deferred", date(2014, 1, 10), ["KB2903938"], {})})}
+    due_day = reference_policy(date(2014, 1, 10), now=at_day(date(2014, 1, 10), 12))
+    assert reference_findings([ROLLUP, DATA_LOSS], [host_file(collected_at=at_day(date(2014, 1, 10)))],
+                              due_day) == {"HV01": ("noncompliant", (), {
+                                  "KB2898774": ("missing", None, [], {}), "KB2903938": ("missing", None, [], {})})}
+
+
+def test_reference_month_arithmetic_clamps_to_the_months_end() -> None:
+    month = PERIODS[0]
+    assert [ref.date_after(day, month) for day in (date(2013, 12, 10), date(2014, 1, 31), date(2016, 1, 31),
+                                                   date(2014, 3, 31), date(2013, 12, 31))] == [
+        date(2014, 1, 10), date(2014, 2, 28), date(2016, 2, 29), date(2014, 4, 30), date(2014, 1, 31)]
+    assert ref.moment_before(datetime(2014, 3, 31, 8, tzinfo=UTC), month) == datetime(2014, 2, 28, 8, tzinfo=UTC)
+
+
+def test_reference_globs_ignore_case_and_know_sets() -> None:
+    names = ["HV01", "hv02", "CL01", "CL03", "HV1", "web-1"]
+    assert {glob: [n for n in names if ref.glob_matches(glob, n)] for glob in GLOBS} == {
+        "HV01": ["HV01"], "hv*": ["HV01", "hv02", "HV1"], "HV0?": ["HV01", "hv02"], "*": names,
+        "CL0[1-2]": ["CL01"], "[!C]*": ["HV01", "hv02", "HV1", "web-1"], "web*": ["web-1"]}
+
+
+def test_reference_covers_through_chains_and_never_through_a_cycle() -> None:
+    entries = [hotfix("KB1000001", supersedes=("KB1000002",)), hotfix("KB1000002", supersedes=("KB1000001",)),
+               hotfix("KB1000003", supersedes=("KB1000001",)), hotfix("KB1000004", included_in=("KB1000003",)),
+               hotfix("KB1000005", supersedes=("KB1000005",))]
+    assert reference_findings(entries, [host_file("KB1000002", "KB1000003")]) == {"HV01": ("noncompliant", (), {
+        "KB1000001": ("covered", None, [], {"KB1000003": ["superseded"]}),
+        "KB1000002": ("installed", None, [], {}), "KB1000003": ("installed", None, [], {}),
+        "KB1000004": ("covered", None, [], {"KB1000003": ["included"]}),
+        "KB1000005": ("missing", None, [], {})})}
+
+
+def test_reference_merge_takes_the_earliest_date_the_strongest_kind_and_shared_roles() -> None:
+    first = SourceEntries("a", (hotfix("KB1000001", kind=Kind.UPDATE, released=date(2014, 1, 14),
+                                       roles=("hyper-v",), supersedes=("KB1000002",)),))
+    second = SourceEntries("b", (hotfix("KB1000001", kind=Kind.UPDATE_ROLLUP, released=date(2013, 12, 10),
+                                        roles=("hyper-v", "failover-clustering"), products=("win8",),
+                                        standalone=False),), (("KB1000009", "KB1000001"), ("KB1000009", "KB1")))
+    assert ref.merge([], [first, second]) == {"KB1000001": ref.RefEntry(
+        "KB1000001", Kind.UPDATE_ROLLUP, date(2013, 12, 10), frozenset({"ws2012", "win8"}), frozenset({"hyper-v"}),
+        frozenset({"KB1000002"}), frozenset({"KB1000009"}), False)}
+
+
+def test_reference_merges_files_of_one_time_and_ignores_older_and_untimed_ones() -> None:
+    files = [host_file("KB1000001", path="new.txt", collected_at=at_day(DECEMBER, 8), announced=5, listed=1),
+             host_file("KB1000002", path="same.txt", collected_at=None, modified_at=at_day(DECEMBER, 7), os=None),
+             host_file("KB1000003", path="old.txt", collected_at=at_day(date(2013, 12, 1))),
+             host_file("KB1000004", path="untimed.txt", collected_at=None)]
+    (host,) = ref.combine(files, [], AGES[0]).values()
+    assert host == ref.RefHost("HV01", "ws2012", (), None, frozenset({"KB1000001", "KB1000002"}),
+                               at_day(DECEMBER, 8), at_day(DECEMBER, 8), False, ("old.txt",))
