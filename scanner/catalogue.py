@@ -1,4 +1,4 @@
-"""The catalogue as evaluate sees it: entries indexed by product and relation closures computed once."""
+"""The catalogue as evaluate sees it: entries indexed by product, relation closures computed once."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from scanner import relations
 from scanner.models import CatalogueEntry, CatalogueInfo, Status, kb_sort_key
 
 
@@ -19,27 +20,35 @@ class Cover:
     depth: int
 
 
+def family(product: str) -> str:
+    """`win10-1809` -> `win10`: an entry for the family applies to every version of it."""
+    return product.split("-", 1)[0]
+
+
 class Catalogue:
     """An immutable set of entries plus the indexes evaluate needs.
 
-    The closure of "what covers KB X" follows, breadth first and without cycles, two kinds of edge:
-    Y supersedes X (status `superseded`), and X is included in Y (status `included`). Once a path
-    crosses an inclusion edge the cover is `included`, because the KB arrives inside a package.
+    The closure of "what covers KB X" follows, breadth first, two kinds of edge: Y supersedes X (status
+    `superseded`) and X is included in Y (status `included`); once a path crosses an inclusion edge the
+    cover is `included`, because the KB arrives inside a package. Edges on a relation cycle are not used
+    (relations.py); `cycles` and `warnings` say which.
     """
 
     def __init__(self, entries: Iterable[CatalogueEntry], info: CatalogueInfo | None = None) -> None:
         ordered = sorted(entries, key=lambda e: kb_sort_key(e.kb))
         self.entries: Mapping[str, CatalogueEntry] = MappingProxyType({e.kb: e for e in ordered})
         self.info = info or CatalogueInfo(origin="embedded", entries=len(self.entries))
-        superseded_by: dict[str, set[str]] = {}
-        contains: dict[str, set[str]] = {}
-        for entry in ordered:
-            for old in entry.supersedes:
-                superseded_by.setdefault(old, set()).add(entry.kb)
-            for package in entry.included_in:
-                contains.setdefault(package, set()).add(entry.kb)
-        self._superseded_by = {kb: tuple(sorted(v, key=kb_sort_key)) for kb, v in superseded_by.items()}
-        self._contains = {kb: tuple(sorted(v, key=kb_sort_key)) for kb, v in contains.items()}
+        usable, self.cycles = relations.split(relations.edges_of(ordered))
+        self.warnings: tuple[str, ...] = tuple(cycle.warning for cycle in self.cycles)
+        self._covered_by = relations.adjacency(usable)
+        superseded_by: dict[str, list[str]] = {}
+        contains: dict[str, list[str]] = {}
+        for edge in usable:
+            target = superseded_by if edge.status is Status.SUPERSEDED else contains
+            key = edge.covered if edge.status is Status.SUPERSEDED else edge.cover
+            target.setdefault(key, []).append(edge.cover if edge.status is Status.SUPERSEDED else edge.covered)
+        self._superseded_by = {kb: tuple(sorted(set(v), key=kb_sort_key)) for kb, v in superseded_by.items()}
+        self._contains = {kb: tuple(sorted(set(v), key=kb_sort_key)) for kb, v in contains.items()}
         by_product: dict[str, list[CatalogueEntry]] = {}
         for entry in ordered:
             for product in entry.products:
@@ -54,7 +63,18 @@ class Catalogue:
         return self.entries.get(kb)
 
     def for_product(self, product: str) -> tuple[CatalogueEntry, ...]:
-        return self._by_product.get(product, ())
+        """Entries that list the product, or its family (`win10` for a `win10-1809` host)."""
+        own = self._by_product.get(product, ())
+        base = family(product)
+        if base == product or base not in self._by_product:
+            return own
+        merged = {e.kb: e for e in (*self._by_product[base], *own)}
+        found = tuple(sorted(merged.values(), key=lambda e: kb_sort_key(e.kb)))
+        self._by_product[product] = found  # later hosts of this version find it at once
+        return found
+
+    def applies(self, entry: CatalogueEntry, product: str) -> bool:
+        return product in entry.products or family(product) in entry.products
 
     def covers(self, kb: str) -> tuple[Cover, ...]:
         """Every KB whose installation covers `kb`, nearest first (the KB itself not included)."""
@@ -65,24 +85,17 @@ class Catalogue:
         return self._superseded_by.get(kb, ())
 
     def contains(self, kb: str) -> tuple[str, ...]:
-        """Entries that name `kb` in their included_in (what a rollup carries)."""
+        """Entries that name `kb` in their included_in (what a rollup carries), cycles left out."""
         return self._contains.get(kb, ())
-
-    def _next(self, kb: str) -> Iterable[tuple[str, Status]]:
-        for newer in self._superseded_by.get(kb, ()):
-            yield newer, Status.SUPERSEDED
-        entry = self.entries.get(kb)
-        if entry is not None:
-            for package in entry.included_in:
-                yield package, Status.INCLUDED
 
     def _closure(self, kb: str) -> tuple[Cover, ...]:
         seen = {kb}
         found: list[Cover] = []
         queue: deque[tuple[str, Status, int]] = deque([(kb, Status.SUPERSEDED, 0)])
+        covered_by = self._covered_by
         while queue:
             current, status, depth = queue.popleft()
-            for nxt, edge in self._next(current):
+            for nxt, edge in covered_by.get(current, ()):
                 if nxt in seen:
                     continue
                 seen.add(nxt)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import compress, count
 from operator import attrgetter, is_not
 
@@ -29,15 +29,22 @@ COVERED = frozenset({Status.INSTALLED, Status.SUPERSEDED, Status.INCLUDED})
 _KB, _STATUS = attrgetter("kb"), attrgetter("status")
 
 
+SKEW = timedelta(minutes=5)  # a collected_at this far past the real clock is a clock error, not a fresh file
+
+
 @dataclass(frozen=True)
 class Policy:
-    """Everything evaluate needs besides the catalogue and inventory; `now` decides staleness."""
+    """Everything evaluate needs besides the catalogue and inventory.
+
+    `now` decides staleness (the end of the `as_of` day for --at what-if runs); `clock` is the real time,
+    against which a `collected_at` in the future is caught (None: not checked)."""
 
     as_of: date
     now: datetime
     deferral: DeferralPolicy = field(default_factory=DeferralPolicy)
     exemptions: tuple[Exemption, ...] = ()
     max_inventory_age: Duration = field(default_factory=lambda: parse_duration("7 days"))
+    clock: datetime | None = None
 
     @classmethod
     def at(cls, as_of: date, **kwargs: object) -> Policy:
@@ -45,8 +52,8 @@ class Policy:
         return cls(as_of=as_of, now=datetime.combine(as_of, time.max, tzinfo=UTC), **kwargs)  # type: ignore[arg-type]
 
 
-def _deferral(entry: CatalogueEntry, catalogue: Catalogue, policy: Policy) -> Finding | None:
-    """A `deferred` finding when every remedy is a deferrable package inside its window, else None.
+def _deferral(entry: CatalogueEntry, catalogue: Catalogue, policy: Policy) -> tuple[date, str] | None:
+    """(due, via) when every remedy is a deferrable package inside its window, else None.
 
     Remedies: the KB itself when it has a package, and every package that would cover it (its
     superseders and the rollups that include it). The earliest due date wins: once any remedy is
@@ -65,11 +72,7 @@ def _deferral(entry: CatalogueEntry, catalogue: Catalogue, policy: Policy) -> Fi
             return None
         if best is None or due < best[0]:
             best = (due, kb)
-    if best is None:
-        return None
-    via = catalogue.get(best[1])
-    return Finding(entry.kb, Status.DEFERRED, entry.kind, entry.title, via=best[1], due=best[0],
-                   download=via.download if via else ())
+    return best
 
 
 def _missing_reason(entry: CatalogueEntry, catalogue: Catalogue, policy: Policy) -> str | None:
@@ -82,63 +85,57 @@ def _missing_reason(entry: CatalogueEntry, catalogue: Catalogue, policy: Policy)
     return None
 
 
-def finding_for(entry: CatalogueEntry, host: str, installed: frozenset[str],
-                catalogue: Catalogue, policy: Policy) -> Finding:
-    """The one status an applicable entry gets, in the precedence order of DESIGN.md section 3.
-
-    The plain statement of the rules; Evaluator computes the same with per-product plans (tested equal).
-    """
-    if entry.kb in installed:
-        return Finding(entry.kb, Status.INSTALLED, entry.kind, entry.title)
-    for cover in catalogue.covers(entry.kb):
-        if cover.kb in installed:
-            return Finding(entry.kb, cover.status, entry.kind, entry.title, via=cover.kb)
-    for exemption in policy.exemptions:
-        if exemption.covers(host, entry.kb) and policy.as_of <= exemption.until:
-            return Finding(entry.kb, Status.EXEMPT, entry.kind, entry.title,
-                           reason=exemption.reason, until=exemption.until)
-    return _uncovered(entry, catalogue, policy)
-
-
-def _uncovered(entry: CatalogueEntry, catalogue: Catalogue, policy: Policy) -> Finding:
+def _uncovered(entry: CatalogueEntry, catalogue: Catalogue, policy: Policy, roles: tuple[str, ...]) -> Finding:
     """The finding of an entry nothing installed covers and no exemption names: deferred or missing."""
     deferred = _deferral(entry, catalogue, policy)
     if deferred is not None:
-        return deferred
+        due, via = deferred
+        package = catalogue.get(via)
+        return Finding(entry.kb, Status.DEFERRED, entry.kind, entry.title, via=via, due=due,
+                       download=package.download if package else (), requires_roles=roles)
     download = entry.download
     if not download and not entry.standalone:
         download = tuple(url for kb in entry.included_in if (p := catalogue.get(kb)) for url in p.download)
     return Finding(entry.kb, Status.MISSING, entry.kind, entry.title,
-                   reason=_missing_reason(entry, catalogue, policy), download=download)
+                   reason=_missing_reason(entry, catalogue, policy), download=download, requires_roles=roles)
 
 
 class _Plan:
     """What every host of one product and role set shares: its applicable entries, the finding each
     gets when nothing covers it, and for every KB the entries its installation covers (with rank:
-    0 for the KB itself, then the order of Catalogue.covers, so the nearest cover wins)."""
+    0 for the KB itself, then the order of Catalogue.covers, so the nearest cover wins).
 
-    def __init__(self, catalogue: Catalogue, policy: Policy, product: str, roles: frozenset[str]) -> None:
-        self.entries = tuple(e for e in catalogue.for_product(product) if e.applies_to(product, roles))
+    `roles` None: the host's roles are unknown, so every entry of the product applies and the
+    role-specific ones carry `requires_roles` (DESIGN.md 3a)."""
+
+    def __init__(self, catalogue: Catalogue, policy: Policy, product: str, roles: frozenset[str] | None) -> None:
+        self.entries = tuple(e for e in catalogue.for_product(product)
+                             if roles is None or all(role in roles for role in e.roles))
         self.index = {entry.kb: i for i, entry in enumerate(self.entries)}
-        self.default = tuple(_uncovered(entry, catalogue, policy) for entry in self.entries)
+        needs = [e.roles if roles is None else () for e in self.entries]
+        self.default = tuple(_uncovered(e, catalogue, policy, r) for e, r in zip(self.entries, needs, strict=True))
         marks: dict[str, list[tuple[int, int, Finding]]] = {}
-        for i, entry in enumerate(self.entries):
-            marks.setdefault(entry.kb, []).append((i, 0, Finding(entry.kb, Status.INSTALLED, entry.kind, entry.title)))
+        for i, (entry, required) in enumerate(zip(self.entries, needs, strict=True)):
+            marks.setdefault(entry.kb, []).append(
+                (i, 0, Finding(entry.kb, Status.INSTALLED, entry.kind, entry.title, requires_roles=required)))
             for rank, cover in enumerate(catalogue.covers(entry.kb), 1):
-                finding = Finding(entry.kb, cover.status, entry.kind, entry.title, via=cover.kb)
+                finding = Finding(entry.kb, cover.status, entry.kind, entry.title, via=cover.kb,
+                                  requires_roles=required)
                 marks.setdefault(cover.kb, []).append((i, rank, finding))
         self.marks = {kb: tuple(m) for kb, m in marks.items()}
 
 
 class Evaluator:
-    """Evaluates many hosts against one catalogue and policy; plans are built once per product+roles."""
+    """The one implementation of DESIGN.md 3 and 3a. Evaluates many hosts against one catalogue and
+    policy; what hosts of one product and role set share is computed once per set (_Plan). The tests check
+    it against an independent, literal reference (tests/reference_model.py)."""
 
     def __init__(self, catalogue: Catalogue, policy: Policy) -> None:
         self.catalogue, self.policy = catalogue, policy
-        self._plans: dict[tuple[str, frozenset[str]], _Plan] = {}
+        self._plans: dict[tuple[str, frozenset[str] | None], _Plan] = {}
         self._exemptions = tuple(e for e in policy.exemptions if policy.as_of <= e.until)
 
-    def findings(self, host: str, product: str, roles: frozenset[str],
+    def findings(self, host: str, product: str, roles: frozenset[str] | None,
                  installed: Iterable[str]) -> tuple[Finding, ...]:
         plan = self._plans.get((product, roles))
         if plan is None:
@@ -156,38 +153,75 @@ class Evaluator:
                     and exemption.covers(host, exemption.kb)):
                 entry = plan.entries[at]
                 findings[at] = Finding(entry.kb, Status.EXEMPT, entry.kind, entry.title,
-                                      reason=exemption.reason, until=exemption.until)
+                                      reason=exemption.reason, until=exemption.until,
+                                      requires_roles=findings[at].requires_roles)
         return tuple(findings)
 
     def host(self, inventory: HostInventory) -> HostResult:
-        policy = self.policy
-        roles = inventory.roles or ()
-        reasons: list[str] = []
+        reasons = self._evidence(inventory)
+        findings: tuple[Finding, ...] = ()
+        roles = None if inventory.roles is None else frozenset(inventory.roles)
+        if inventory.os is not None:
+            findings = self.findings(inventory.host, inventory.os, roles, map(_KB, inventory.updates))
+        missing = Status.MISSING in map(_STATUS, findings)  # C-level scan of 1,000+ findings
         notes: list[str] = []
+        if missing and inventory.roles is None:
+            reasons += _roles_unknown(findings)
+        elif inventory.roles is None and inventory.os is not None:
+            notes.append("roles unknown: the inventory format does not list them and no [[hosts]] group gives "
+                         "them; role-specific KBs were checked as if every role applied")
+        if missing and inventory.incomplete:
+            reasons.append(_incomplete(inventory, findings))
+        if reasons:
+            status = HostStatus.UNKNOWN
+        elif missing:
+            status = HostStatus.NONCOMPLIANT
+        else:
+            status = HostStatus.COMPLIANT
+        return HostResult(host=inventory.host, status=status, os=inventory.os, roles=tuple(inventory.roles or ()),
+                          cluster=inventory.cluster, inventory=inventory, findings=findings,
+                          reasons=tuple(reasons), notes=tuple(notes))
+
+    def _evidence(self, inventory: HostInventory) -> list[str]:
+        """Reasons the inventory cannot carry a verdict: no product, too old, collected in the future."""
+        policy = self.policy
+        reasons: list[str] = []
         if inventory.os is None:
             caption = inventory.os_caption or "no OS caption"
             reasons.append(f"product unknown ({caption}, version {inventory.os_version or 'unknown'}); "
                            "add os = \"...\" to a matching [[hosts]] group")
-        if inventory.collected_at is not None:
-            oldest = policy.max_inventory_age.before(policy.now)
-            if inventory.collected_at < oldest:
-                reasons.append(f"inventory collected {inventory.collected_at.date().isoformat()}, older than "
-                               f"max_inventory_age ({policy.max_inventory_age.text})")
-        if inventory.roles is None:
-            notes.append("roles unknown: the inventory format does not list them and no [[hosts]] group "
-                         "gives them, so role-specific KBs were not checked")
-        findings: tuple[Finding, ...] = ()
-        if inventory.os is not None:
-            findings = self.findings(inventory.host, inventory.os, frozenset(roles), map(_KB, inventory.updates))
-        if reasons:
-            status = HostStatus.UNKNOWN
-        elif Status.MISSING in map(_STATUS, findings):  # C-level scan of 1,000+ findings
-            status = HostStatus.NONCOMPLIANT
-        else:
-            status = HostStatus.COMPLIANT
-        return HostResult(host=inventory.host, status=status, os=inventory.os, roles=tuple(roles),
-                          cluster=inventory.cluster, inventory=inventory, findings=findings,
-                          reasons=tuple(reasons), notes=tuple(notes))
+        taken = inventory.taken_at
+        if taken is not None and taken < policy.max_inventory_age.before(policy.now):
+            how = "collected" if inventory.collected_at is not None else "file last modified"
+            reasons.append(f"inventory {how} {taken.date().isoformat()}, older than max_inventory_age "
+                           f"({policy.max_inventory_age.text})")
+        collected = inventory.collected_at
+        if collected is not None and policy.clock is not None and collected > policy.clock + SKEW:
+            reasons.append(f"collected_at {collected.isoformat(timespec='minutes')} is later than this machine's "
+                           f"clock ({policy.clock.isoformat(timespec='minutes')}): the collecting host's clock or "
+                           "time zone is wrong, so the inventory's age is unknown; fix the clock and collect again")
+        return reasons
+
+
+def _roles_unknown(findings: Sequence[Finding]) -> list[str]:
+    """The reason of a host whose roles are unknown and whose role-specific KBs are not all covered."""
+    lacking = [f for f in findings if f.requires_roles and f.status is Status.MISSING]
+    if not lacking:
+        return []
+    roles = sorted({role for f in lacking for role in f.requires_roles})
+    kbs = ", ".join(f"{f.kb} ({' + '.join(f.requires_roles)})" for f in lacking)
+    return [f"roles unknown: the inventory does not list roles and no [[hosts]] group gives them, and "
+            f"{len(lacking)} KB(s) for hosts with the {' or '.join(roles)} role are missing: {kbs}; state the "
+            "host's roles in a [[hosts]] group (roles = [...], [] for none) or collect with "
+            "collector/collect-inventory.ps1, which reports them"]
+
+
+def _incomplete(inventory: HostInventory, findings: Sequence[Finding]) -> str:
+    missing = [f.kb for f in findings if f.status is Status.MISSING]
+    shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+    return (f"{inventory.format} listed {inventory.listed} of {inventory.announced} hotfixes, so {shown} may be "
+            "installed but unlisted; collect with wmic qfe, Get-HotFix or the collector "
+            "(collect-inventory.ps1) and keep that file beside this one")
 
 
 def evaluate_host(catalogue: Catalogue, inventory: HostInventory, policy: Policy) -> HostResult:

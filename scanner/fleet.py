@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scanner.config import HostGroup
+from scanner.dates import Duration
 from scanner.models import HostInventory, InstalledUpdate, kb_sort_key
 
 _OLDEST = datetime.min.replace(tzinfo=UTC)
@@ -31,25 +32,59 @@ def apply_host_groups(inventory: HostInventory, groups: Sequence[HostGroup]) -> 
     return replace(inventory, os=os_value, roles=roles, cluster=cluster)
 
 
-def _merge(group: list[HostInventory]) -> HostInventory:
-    """The newest file (by collected_at, then path) leads; facts it lacks and all KBs come from all."""
-    ordered = sorted(group, key=lambda inv: (inv.collected_at or _OLDEST, inv.path), reverse=True)
+def _merge(group: Sequence[HostInventory]) -> HostInventory:
+    """The newest file (by time, then path) leads; facts it lacks and all KBs come from all. The result is
+    incomplete only when every file's list is: a capped systeminfo list merged with a wmic, Get-HotFix or
+    collector file of the same time is complete (DESIGN.md 3a)."""
+    ordered = sorted(group, key=lambda inv: (inv.taken_at or _OLDEST, inv.path), reverse=True)
     lead = ordered[0]
     updates: dict[str, InstalledUpdate] = {}
     for inventory in reversed(ordered):
         for update in inventory.updates:
             if update.kb not in updates or update.installed_on is not None:
                 updates[update.kb] = update
+
     def first(key: str) -> Any:
         return next((getattr(inv, key) for inv in ordered if getattr(inv, key) is not None), None)
 
+    complete = next((inv for inv in ordered if not inv.incomplete), None)
     return replace(lead, updates=tuple(sorted(updates.values(), key=lambda u: kb_sort_key(u.kb))),
                    os=first("os"), os_caption=first("os_caption"), os_version=first("os_version"),
-                   roles=first("roles"), cluster=first("cluster"), collected_at=first("collected_at"))
+                   roles=first("roles"), cluster=first("cluster"), collected_at=first("collected_at"),
+                   announced=lead.announced if complete is None else None,
+                   listed=lead.listed if complete is None else None,
+                   warnings=tuple(dict.fromkeys(w for inv in ordered for w in inv.warnings)))
 
 
-def combine(inventories: Sequence[HostInventory],
-            groups: Sequence[HostGroup] = ()) -> tuple[list[HostInventory], list[str]]:
+def _kept(host: str, group: list[HostInventory], window: Duration | None) -> tuple[list[HostInventory], list[str]]:
+    """The files of one host collected at about the same time as its newest: within `window` (the
+    max_inventory_age) of it. Older files are left out with a warning, so that a leftover 2011 export
+    cannot complete a 2014 host. A file with no time at all is left out when another one has a time."""
+    timed = [inv for inv in group if inv.taken_at is not None]
+    if not timed:
+        return group, []
+    newest = max(inv.taken_at for inv in timed if inv.taken_at is not None)
+    oldest = window.before(newest) if window is not None else None
+    kept = [inv for inv in timed if oldest is None or (inv.taken_at is not None and inv.taken_at >= oldest)]
+    kept_ids = {id(inv) for inv in kept}
+    left = [inv for inv in group if id(inv) not in kept_ids]
+    if not left:
+        return kept, []
+    described = ", ".join(f"{inv.path} ({_when(inv)})" for inv in sorted(left, key=lambda i: i.path))
+    within = f"within {window.text} of" if window is not None else "at the time of"
+    return kept, [f"host {host}: ignored {described}: not collected {within} its newest inventory "
+                  f"({_when(max(timed, key=lambda i: i.taken_at or _OLDEST))}); remove or recollect them"]
+
+
+def _when(inventory: HostInventory) -> str:
+    if inventory.taken_at is None:
+        return "no collection time"
+    label = "collected" if inventory.collected_at is not None else "modified"
+    return f"{label} {inventory.taken_at.isoformat(timespec='minutes')}"
+
+
+def combine(inventories: Sequence[HostInventory], groups: Sequence[HostGroup] = (),
+            max_inventory_age: Duration | None = None) -> tuple[list[HostInventory], list[str]]:
     """One inventory per host name, plus a warning for each host seen in more than one file."""
     by_host: dict[str, list[HostInventory]] = {}
     for inventory in inventories:
@@ -58,6 +93,9 @@ def combine(inventories: Sequence[HostInventory],
     warnings: list[str] = []
     for host in sorted(by_host):
         group = by_host[host]
+        if len(group) > 1:
+            group, ignored = _kept(host, group, max_inventory_age)
+            warnings += ignored
         if len(group) > 1:
             paths = ", ".join(sorted({inv.path for inv in group}))
             warnings.append(f"host {host} appears in {len(group)} inventories ({paths}); "

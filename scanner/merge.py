@@ -1,14 +1,20 @@
 """Pure: merge the curated catalogue with every source's entries into one, with provenance.
 
-Precedence (docs/sources.md):
+The result does not depend on the order of the sources (DESIGN.md 3a): sources are taken in the order of
+their names, and every rule below is symmetric or picks by a fixed rank.
 - Curated (embedded) facts win for title, kind, products, roles and standalone: a scrape never
   overwrites them. Scraped relations (supersedes, included_in) and download links are added, each
-  with its source in the provenance; a scraped release date fills an unknown curated one.
-- Between scraped sources, in config order: the first title and release date win; the most specific
-  kind wins over a plain hotfix/update; products are the union; roles are the intersection (the roles
-  every source agrees on), because a KB on the Hyper-V list and on the cluster list is recommended for
-  both kinds of host, and requiring both roles would hide it from each.
+  with its source in the provenance.
+- Release date: the EARLIEST date any source (curated included) states, because a later date would keep a
+  rollup deferred past its real due date (the shorter wait fails closed).
+- Between scraped sources: the kind is the first of KIND_RANK any of them states (a specific kind beats a
+  plain hotfix/update, which is what a list says when it says nothing; a non-deferrable kind beats a
+  deferrable one); products are the union; roles are the intersection (the roles every source agrees on),
+  because a KB on the Hyper-V list and on the cluster list is recommended for both kinds of host, and
+  requiring both roles would hide it from each; the title is the one of the first source by name.
 - "Package R includes X" (a list note) is stored as X.included_in R, when X is an entry.
+- Each source's own title, kind and release date are kept in `stated`, so that `catalogue show` can list
+  them when they disagree.
 """
 
 from __future__ import annotations
@@ -16,12 +22,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
-from scanner.models import CatalogueEntry, Kind, kb_sort_key
+from scanner.models import PRODUCTS, CatalogueEntry, Kind, kb_sort_key
 
 log = logging.getLogger(__name__)
 
-_PLAIN = (Kind.HOTFIX, Kind.UPDATE)
+KIND_RANK = (Kind.SECURITY_UPDATE, Kind.SERVICE_PACK, Kind.CUMULATIVE_UPDATE, Kind.UPDATE_ROLLUP,
+             Kind.UPDATE, Kind.HOTFIX)
+_STATED = ("title", "kind", "released")
 
 
 @dataclass(frozen=True)
@@ -46,10 +55,41 @@ def _said(entry: CatalogueEntry, fact: str) -> tuple[str, ...]:
     return entry.provenance.get(fact, entry.sources) if getattr(entry, fact) else ()
 
 
-def _provenance(entry: CatalogueEntry, fact: str, source: str) -> dict[str, tuple[str, ...]]:
-    merged = dict(entry.provenance)
-    merged[fact] = _union(_said(entry, fact), (source,))
-    return merged
+def _text(value: object) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _stated(entry: CatalogueEntry) -> dict[str, list[tuple[str, str]]]:
+    """What this entry states for title, kind and released, per source."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for fact in _STATED:
+        if entry.stated.get(fact):
+            found[fact] = list(entry.stated[fact])
+            continue
+        value = getattr(entry, fact)
+        if value is None or value == "":
+            continue
+        who = entry.provenance.get(fact) or entry.sources or ("?",)
+        found[fact] = [(", ".join(who), _text(value))]
+    return found
+
+
+def _add_stated(into: dict[str, list[tuple[str, str]]], entry: CatalogueEntry) -> None:
+    for fact, pairs in _stated(entry).items():
+        known = into.setdefault(fact, [])
+        known += [pair for pair in pairs if pair not in known]
+
+
+def _products(*groups: Iterable[str]) -> tuple[str, ...]:
+    """A union in the order of models.PRODUCTS (unknown ids after, by name): the same whatever the order."""
+    rank = {p: i for i, p in enumerate(PRODUCTS)}
+    return tuple(sorted(set(_union(*groups)), key=lambda p: (rank.get(p, len(rank)), p)))
+
+
+def _earliest(base: CatalogueEntry, new: CatalogueEntry) -> date | None:
+    if base.released is None or (new.released is not None and new.released < base.released):
+        return new.released
+    return base.released
 
 
 def _add(base: CatalogueEntry, new: CatalogueEntry, curated: bool) -> CatalogueEntry:
@@ -62,13 +102,16 @@ def _add(base: CatalogueEntry, new: CatalogueEntry, curated: bool) -> CatalogueE
             value = _kbs(getattr(base, fact), added) if fact != "download" else _union(base.download, added)
             changes[fact] = value
             provenance[fact] = _union(_said(base, fact), (source,))
-    if base.released is None and new.released is not None:
-        changes["released"] = new.released
+    released = _earliest(base, new)
+    if released != base.released:
+        changes["released"] = released
         provenance["released"] = (source,)
+    elif released is not None and new.released == released and base.released == released:
+        provenance["released"] = _union(provenance.get("released", base.sources), (source,))
     if not curated:
-        if base.kind in _PLAIN and new.kind not in _PLAIN:
+        if KIND_RANK.index(new.kind) < KIND_RANK.index(base.kind):
             changes["kind"] = new.kind
-        changes["products"] = _union(base.products, new.products)
+        changes["products"] = _products(base.products, new.products)
         changes["roles"] = tuple(r for r in base.roles if r in new.roles)
         if not new.standalone and base.standalone and new.included_in:
             changes["standalone"] = False
@@ -77,14 +120,25 @@ def _add(base: CatalogueEntry, new: CatalogueEntry, curated: bool) -> CatalogueE
     return replace(base, provenance=provenance, **changes)  # type: ignore[arg-type]
 
 
+def _provenance(entry: CatalogueEntry, fact: str, source: str) -> dict[str, tuple[str, ...]]:
+    merged = dict(entry.provenance)
+    merged[fact] = _union(_said(entry, fact), (source,))
+    return merged
+
+
 def merge(curated: Sequence[CatalogueEntry], sources: Sequence[SourceEntries]) -> list[CatalogueEntry]:
+    ordered = sorted(sources, key=lambda s: s.name)
     merged: dict[str, CatalogueEntry] = {e.kb: e for e in curated}
     curated_kbs = set(merged)
-    for source in sources:
+    stated: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    for entry in curated:
+        _add_stated(stated.setdefault(entry.kb, {}), entry)
+    for source in ordered:
         for entry in source.entries:
             base = merged.get(entry.kb)
             merged[entry.kb] = entry if base is None else _add(base, entry, entry.kb in curated_kbs)
-    for source in sources:
+            _add_stated(stated.setdefault(entry.kb, {}), entry)
+    for source in ordered:
         for package, member in source.includes:
             target = merged.get(member)
             if target is None:
@@ -95,4 +149,9 @@ def merge(curated: Sequence[CatalogueEntry], sources: Sequence[SourceEntries]) -
                 merged[member] = replace(target, included_in=_kbs(target.included_in, (package,)),
                                          sources=_union(target.sources, (source.name,)),
                                          provenance=_provenance(target, "included_in", source.name))
+    for kb, facts in stated.items():
+        disagreeing = {fact: tuple(sorted(pairs)) for fact, pairs in facts.items()
+                       if len({value for _, value in pairs}) > 1}
+        if disagreeing:
+            merged[kb] = replace(merged[kb], stated=disagreeing)
     return sorted(merged.values(), key=lambda e: kb_sort_key(e.kb))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -44,12 +45,29 @@ def load_catalogue(config: Config) -> Catalogue:
 
 def policy_for(config: Config, as_of: date | None, now: datetime | None = None) -> Policy:
     """`--at DATE` puts the clock at the end of that day; without it, today and now (UTC)."""
+    now = now or datetime.now(UTC)
     kwargs = {"deferral": config.deferral, "exemptions": config.exemptions,
-              "max_inventory_age": config.max_inventory_age}
+              "max_inventory_age": config.max_inventory_age, "clock": now}
     if as_of is not None:
         return Policy.at(as_of, **kwargs)
-    now = now or datetime.now(UTC)
     return Policy(as_of=now.date(), now=now, **kwargs)  # type: ignore[arg-type]
+
+
+def with_file_times(inventories: Sequence[HostInventory]) -> list[HostInventory]:
+    """Each inventory with its file's modification time, the inventory's time when the format has no
+    collected_at (DESIGN.md 3a). One stat per file; a file gone since it was read keeps None."""
+    times: dict[str, datetime | None] = {}
+    result = []
+    for found in inventories:
+        if found.path not in times:
+            try:
+                times[found.path] = datetime.fromtimestamp(os.stat(found.path).st_mtime, UTC)
+            except OSError:
+                times[found.path] = None
+        modified = times[found.path]
+        result.append(found if modified is None or found.modified_at is not None
+                      else replace(found, modified_at=modified))
+    return result
 
 
 def read_inventories(config: Config, paths: Sequence[Path],
@@ -64,7 +82,7 @@ def read_inventories(config: Config, paths: Sequence[Path],
     else:
         found, errors = inventory.read_paths(paths, max_bytes=config.inventory.max_bytes, progress=progress,
                                              workers=workers)
-    combined, warnings = combine(found, config.hosts)
+    combined, warnings = combine(with_file_times(found), config.hosts, config.max_inventory_age)
     return combined, errors, warnings
 
 
@@ -79,7 +97,7 @@ def run_scan(config: Config, paths: Sequence[Path], as_of: date | None = None,
     catalogue = catalogue or load_catalogue(config)
     with gc_paused():
         hosts, errors, warnings = read_inventories(config, paths, progress, cache, workers)
-        report = evaluate_fleet(catalogue, hosts, errors, policy, generated_at, warnings)
+        report = evaluate_fleet(catalogue, hosts, errors, policy, generated_at, (*catalogue.warnings, *warnings))
         if remediation:
             report = with_remediation(report, catalogue)
     return replace(report, duration_seconds=time.monotonic() - started)

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scanner import relations
 from scanner.config import Config
 from scanner.embedded import load_embedded
 from scanner.errors import SourceError
@@ -25,6 +26,7 @@ from scanner.store.catalogue import (
     catalogue_stored,
     changes_since,
     forget_sources,
+    load_catalogue,
     save_refresh,
     source_health,
     source_state,
@@ -43,6 +45,7 @@ class RefreshResult:
     sources: tuple[SourceHealth, ...]
     entries: int
     changes: int
+    warnings: tuple[str, ...] = ()  # relation cycles in the merged catalogue (relations.py)
 
     @property
     def ok(self) -> bool:
@@ -58,7 +61,8 @@ class RefreshResult:
     def lines(self) -> list[str]:
         rows = [f"{s.name:<20} {s.state:<9} {s.http_status or '-':<4} {s.entries:>4} entries  {s.message}".rstrip()
                 for s in self.sources]
-        return [*rows, f"catalogue: {self.entries} entries, {self.changes} changes"]
+        warned = [f"warning: {w}" for w in self.warnings]
+        return [*rows, f"catalogue: {self.entries} entries, {self.changes} changes", *warned]
 
 
 def _guarded(parsed: ParsedPage, previous: SourceState, hints: SourceHints, now: datetime,
@@ -128,7 +132,11 @@ def _store_and_merge(config: Config, records: list[SourceRecord], now: datetime)
         curated, _ = load_embedded()
         merged = merge(curated, current)
         changes = save_refresh(db, records, merged, now)
-    return RefreshResult(tuple(r.health for r in records), len(merged), changes)
+    _, cycles = relations.split(relations.edges_of(merged))
+    for cycle in cycles:
+        log.warning("%s", cycle.warning)
+    return RefreshResult(tuple(r.health for r in records), len(merged), changes,
+                         tuple(c.warning for c in cycles))
 
 
 def refresh_catalogue(config: Config, *, session: requests.Session | None = None,
@@ -211,6 +219,7 @@ def status_lines(config: Config, now: datetime | None = None) -> list[str]:
         health = source_health(db)
         ok_at = sources_ok_at(db)
         entries = db.execute("SELECT count(*) FROM catalogue_entries").fetchone()[0] if stored else 0
+        catalogue = load_catalogue(db) if stored else None
     if not stored:
         return ["catalogue: embedded (no refresh stored yet; run 'kbscan catalogue refresh')"]
     if refreshed is None:
@@ -227,4 +236,5 @@ def status_lines(config: Config, now: datetime | None = None) -> list[str]:
             checked += f", last ok {good.isoformat(timespec='seconds') if good else 'never'}"
         lines.append(f"  source {s.name:<20} {s.state:<9} HTTP {s.http_status or '-':<4} {s.entries:>4} entries, "
                      f"checked {checked}  {s.message}".rstrip())
+    lines += [f"warning: {w}" for w in (catalogue.warnings if catalogue is not None else ())]
     return lines

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -187,10 +188,76 @@ def test_hyperv_only_host_is_not_asked_for_cluster_fixes():
     assert sorted(statuses(result.findings)) == ["KB2894485", "KB2902014", "KB2905412"]
 
 
-def test_unknown_roles_are_noted_and_only_role_free_entries_checked():
-    result = evaluate_host(seed(), host("HV09", "KB2905412", roles=None), Policy.at(date(2013, 12, 20)))
-    assert statuses(result.findings) == {"KB2905412": ("installed", None, None)}
-    assert result.notes and "roles unknown" in result.notes[0]
+def test_unknown_roles_evaluate_role_specific_entries_and_make_the_host_unknown_when_they_are_missing():
+    """A ws2012 host from systeminfo with no [[hosts]] roles that lacks every Hyper-V and cluster hotfix is
+    not compliant: it is unknown, the reason names the roles, the KBs and how to state roles."""
+    result = evaluate_host(seed(), host("HV09", "KB2905412", roles=None), Policy.at(date(2014, 1, 20)))
+    assert {f.kb: (str(f.status), f.requires_roles) for f in result.findings} == {
+        "KB2779069": ("missing", ("failover-clustering",)),
+        "KB2894485": ("missing", ("hyper-v",)),
+        "KB2898774": ("missing", ("failover-clustering",)),
+        "KB2902014": ("missing", ("hyper-v",)),
+        "KB2903938": ("missing", ("failover-clustering",)),
+        "KB2905412": ("installed", ()),
+        "KB2908415": ("missing", ("hyper-v", "failover-clustering")),
+    }
+    assert result.status is HostStatus.UNKNOWN
+    assert result.reasons == (
+        "roles unknown: the inventory does not list roles and no [[hosts]] group gives them, and 6 KB(s) for "
+        "hosts with the failover-clustering or hyper-v role are missing: KB2779069 (failover-clustering), "
+        "KB2894485 (hyper-v), KB2898774 (failover-clustering), KB2902014 (hyper-v), KB2903938 "
+        "(failover-clustering), KB2908415 (hyper-v + failover-clustering); state the host's roles in a "
+        "[[hosts]] group (roles = [...], [] for none) or collect with collector/collect-inventory.ps1, which "
+        "reports them",)
+
+
+def test_unknown_roles_with_every_role_specific_entry_covered_can_be_compliant():
+    result = evaluate_host(seed(), host("HV09", *SEED_HOTFIXES, "KB2903938", roles=None),
+                           Policy.at(date(2014, 1, 20)))
+    assert (result.status, result.reasons) == (HostStatus.COMPLIANT, ())
+    assert result.notes == ("roles unknown: the inventory format does not list them and no [[hosts]] group "
+                            "gives them; role-specific KBs were checked as if every role applied",)
+
+
+def test_stated_roles_without_hyper_v_leave_its_kbs_out():
+    result = evaluate_host(seed(), host("CL09", *SEED_HOTFIXES, "KB2903938", roles=("failover-clustering",)),
+                           Policy.at(date(2014, 1, 20)))
+    assert sorted(f.kb for f in result.findings) == ["KB2779069", "KB2898774", "KB2903938", "KB2905412"]
+    assert all(f.requires_roles == () for f in result.findings)
+
+
+def test_file_time_stands_in_for_a_missing_collected_at():
+    modified = datetime(2013, 12, 1, 8, 0, tzinfo=UTC)
+    inventory = replace(host("HV01", *SEED_HOTFIXES, "KB2903938"), modified_at=modified)
+    result = evaluate_host(seed(), inventory, Policy.at(date(2013, 12, 20)))
+    assert (result.status, result.reasons) == (
+        HostStatus.UNKNOWN, ("inventory file last modified 2013-12-01, older than max_inventory_age (7 days)",))
+    what_if = evaluate_host(seed(), inventory, Policy.at(date(2013, 12, 5)))
+    assert what_if.status is HostStatus.COMPLIANT  # a --at run of the file's own days still works
+
+
+def test_collected_at_later_than_the_real_clock_is_an_error_for_that_host():
+    clock = datetime(2014, 1, 2, 12, 0, tzinfo=UTC)
+    ahead = host("HV01", *SEED_HOTFIXES, "KB2903938", collected_at=clock + timedelta(minutes=6))
+    skewed = host("HV02", *SEED_HOTFIXES, "KB2903938", collected_at=clock + timedelta(minutes=4))
+    policy = Policy(as_of=clock.date(), now=clock, clock=clock)
+    assert [(r.status, r.reasons) for r in (evaluate_host(seed(), i, policy) for i in (ahead, skewed))] == [
+        (HostStatus.UNKNOWN, ("collected_at 2014-01-02T12:06+00:00 is later than this machine's clock "
+                              "(2014-01-02T12:00+00:00): the collecting host's clock or time zone is wrong, so "
+                              "the inventory's age is unknown; fix the clock and collect again",)),
+        (HostStatus.COMPLIANT, ()),
+    ]
+
+
+def test_incomplete_list_is_unknown_unless_nothing_applicable_is_missing():
+    capped = replace(host("CL08", "KB2905412", os="ws2008r2", roles=("failover-clustering",)),
+                     format="systeminfo", announced=273, listed=245)
+    result = evaluate_host(seed(), capped, Policy.at(date(2014, 1, 20)))
+    assert (result.status, result.reasons) == (HostStatus.UNKNOWN, (
+        "systeminfo listed 245 of 273 hotfixes, so KB2779069 may be installed but unlisted; collect with wmic "
+        "qfe, Get-HotFix or the collector (collect-inventory.ps1) and keep that file beside this one",))
+    full = replace(capped, updates=(*capped.updates, InstalledUpdate("KB2779069")))
+    assert evaluate_host(seed(), full, Policy.at(date(2014, 1, 20))).status is HostStatus.COMPLIANT
 
 
 def test_rollup_with_unknown_release_date_is_never_deferred_and_says_so():
@@ -201,14 +268,37 @@ def test_rollup_with_unknown_release_date_is_never_deferred_and_says_so():
                                        reason="release date of KB300001 unknown: not deferred"),)
 
 
-def test_relation_cycle_does_not_loop():
+def test_relation_cycle_covers_nothing_and_is_named():
     catalogue = Catalogue([
-        CatalogueEntry("KB400001", "a", products=("ws2012",), supersedes=("KB400002",), sources=("t",)),
-        CatalogueEntry("KB400002", "b", products=("ws2012",), supersedes=("KB400001",), sources=("t",)),
+        CatalogueEntry("KB400001", "a", products=("ws2012",), supersedes=("KB400002",), sources=("list-a",)),
+        CatalogueEntry("KB400002", "b", products=("ws2012",), supersedes=("KB400001",), sources=("list-b",)),
     ])
     result = evaluate_host(catalogue, host("H", "KB400002"), Policy.at(date(2014, 1, 1)))
-    assert statuses(result.findings) == {"KB400001": ("superseded", "KB400002", None),
+    assert statuses(result.findings) == {"KB400001": ("missing", None, None),
                                          "KB400002": ("installed", None, None)}
+    assert catalogue.warnings == (
+        "relation cycle among KB400001, KB400002: KB400001 supersedes KB400002 (list-a); KB400002 supersedes "
+        "KB400001 (list-b); these relations are not used, so none of these KBs covers another (fix or drop "
+        "the source that states the wrong one)",)
+
+
+def test_cycle_through_a_rollup_drops_every_edge_of_the_cycle_but_not_the_edges_into_it():
+    """R includes A, A supersedes B, B supersedes R: a cycle of three across kinds of relation. C, which
+    supersedes A from outside the cycle, still covers A; it does not cover B through the cycle."""
+    catalogue = Catalogue([
+        CatalogueEntry("KB500001", "R", kind=Kind.UPDATE_ROLLUP, products=("ws2012",), supersedes=(),
+                       sources=("s",)),
+        CatalogueEntry("KB500002", "A", products=("ws2012",), supersedes=("KB500003",), included_in=("KB500001",),
+                       sources=("s",)),
+        CatalogueEntry("KB500003", "B", products=("ws2012",), supersedes=("KB500001",), sources=("t",)),
+        CatalogueEntry("KB500004", "C", products=("ws2012",), supersedes=("KB500002",), sources=("u",)),
+    ])
+    assert [c.kbs for c in catalogue.cycles] == [("KB500001", "KB500002", "KB500003")]
+    result = evaluate_host(catalogue, host("H", "KB500004"), Policy.at(date(2014, 1, 1)))
+    assert statuses(result.findings) == {"KB500001": ("missing", None, None),
+                                         "KB500002": ("superseded", "KB500004", None),
+                                         "KB500003": ("missing", None, None),
+                                         "KB500004": ("installed", None, None)}
 
 
 def test_cluster_difference_lists_nodes_with_and_without_a_kb():

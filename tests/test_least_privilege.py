@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.daemon.test_daemon_e2e import PAGES, REPO, host_json, wait_for
+from tests.needs import needs
 
 NETWORK_MODULES = {"socket", "ssl", "http.client", "urllib.request", "urllib3", "requests", "ftplib", "smtplib",
                    "asyncio", "aiohttp", "httpx"}
@@ -150,8 +151,8 @@ def test_a_one_shot_scan_reads_a_state_database_it_may_not_write(tmp_path: Path)
 UNITS = REPO / "systemd"
 SYSCALL = re.compile(r"^\d+\s+(?:<\.\.\. )?([a-z_0-9]+)(?:\(| resumed>)")
 WRITE_AND_EXEC = re.compile(r"^\d+\s+(?:mmap|mprotect|pkey_mprotect)\(.*PROT_(?:WRITE\|PROT_EXEC|EXEC\|PROT_WRITE)")
-needs_strace = pytest.mark.skipif(not (shutil.which("strace") and shutil.which("systemd-analyze")),
-                                  reason="needs strace and systemd-analyze (.ci/run installs them)")
+needs_strace = needs(bool(shutil.which("strace") and shutil.which("systemd-analyze")),
+                     "strace or systemd-analyze (.ci/run installs them)")
 
 
 @functools.cache

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scanner.embedded import load_embedded
 from scanner.merge import SourceEntries, merge
@@ -38,7 +42,10 @@ def test_scraped_sources_union_products_and_intersect_roles():
            kind=Kind.UPDATE_ROLLUP, released=date(2014, 2, 1))
     merged = merge([], [SourceEntries("hyperv", (hv,)), SourceEntries("cluster", (cl,))])
     assert [(x.title, x.kind, x.products, x.roles, x.released, x.sources) for x in merged] == [
-        ("KB2000001", Kind.UPDATE_ROLLUP, ("ws2012", "ws2012r2"), (), date(2014, 1, 1), ("hyperv", "cluster"))]
+        ("other", Kind.UPDATE_ROLLUP, ("ws2012", "ws2012r2"), (), date(2014, 1, 1), ("cluster", "hyperv"))]
+    assert merged[0].stated == {"released": (("cluster", "2014-02-01"), ("hyperv", "2014-01-01")),
+                                "title": (("cluster", "other"), ("hyperv", "KB2000001")),
+                                "kind": (("cluster", "update-rollup"), ("hyperv", "hotfix"))}
 
 
 def test_includes_become_included_in_on_known_members_only():
@@ -67,3 +74,58 @@ def test_roles_and_products_do_not_depend_on_source_order():
     backward = merge([], [SourceEntries("b", (one,)), SourceEntries("a", (both,))])
     assert [(set(x.products), x.roles) for x in forward] == [(set(x.products), x.roles) for x in backward] == [
         ({"ws2012", "win8"}, ("failover-clustering",))]
+
+
+def test_the_earliest_release_date_counts_whichever_source_comes_first():
+    """Two lists give a rollup different release dates: the earlier one (the shorter deferral) counts,
+    in either order of the sources, and both are kept for `catalogue show`."""
+    late = e("KB2000004", "aaa-late", products=("ws2012",), kind=Kind.UPDATE_ROLLUP, released=date(2014, 1, 14))
+    early = e("KB2000004", "zzz-early", products=("ws2012",), kind=Kind.UPDATE_ROLLUP, released=date(2013, 12, 10))
+    for order in ([late, early], [early, late]):
+        merged = merge([], [SourceEntries(x.sources[0], (x,)) for x in order])
+        assert [(x.released, x.provenance["released"], x.stated["released"]) for x in merged] == [
+            (date(2013, 12, 10), ("zzz-early",), (("aaa-late", "2014-01-14"), ("zzz-early", "2013-12-10")))]
+
+
+def test_a_curated_release_date_gives_way_to_an_earlier_scraped_one():
+    curated = e("KB2000005", "kbdata", products=("ws2012",), kind=Kind.UPDATE_ROLLUP, released=date(2014, 1, 14))
+    scraped = e("KB2000005", "wiki", products=("ws2012",), kind=Kind.UPDATE_ROLLUP, released=date(2014, 1, 7))
+    [result] = merge([curated], [SourceEntries("wiki", (scraped,))])
+    assert (result.released, result.provenance["released"]) == (date(2014, 1, 7), ("wiki",))
+
+
+_KBS = [f"KB{2100000 + i}" for i in range(6)]
+
+
+@st.composite
+def _sources(draw: st.DrawFn) -> list[SourceEntries]:
+    names = draw(st.lists(st.sampled_from(["cluster", "hyperv", "wiki", "blog", "xml"]), min_size=1, max_size=4,
+                          unique=True))
+    found = []
+    for name in names:
+        entries = []
+        for kb in draw(st.lists(st.sampled_from(_KBS), min_size=1, max_size=4, unique=True)):
+            included = tuple(draw(st.lists(st.sampled_from(_KBS), max_size=2, unique=True)))
+            entries.append(CatalogueEntry(
+                kb=kb, title=draw(st.sampled_from(["a", "b", kb])), kind=draw(st.sampled_from(list(Kind))),
+                released=draw(st.none() | st.dates(date(2013, 11, 1), date(2014, 2, 1))),
+                products=tuple(draw(st.lists(st.sampled_from(["ws2012", "ws2012r2", "win8"]), min_size=1,
+                                             unique=True))),
+                roles=tuple(draw(st.lists(st.sampled_from(["hyper-v", "failover-clustering"]), unique=True))),
+                supersedes=tuple(draw(st.lists(st.sampled_from(_KBS), max_size=2, unique=True))),
+                included_in=included, standalone=draw(st.booleans()) or not included,
+                download=tuple(draw(st.lists(st.sampled_from(["http://a/1", "http://b/2"]), unique=True))),
+                notes=draw(st.sampled_from(["", "x64 only", "see list"])), sources=(name,)))
+        includes = tuple(draw(st.lists(st.tuples(st.sampled_from(_KBS), st.sampled_from(_KBS)), max_size=2)))
+        found.append(SourceEntries(name, tuple(entries), includes))
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(_sources(), st.randoms(use_true_random=False))
+def test_merge_does_not_depend_on_the_order_of_the_sources(sources: list[SourceEntries], rnd: random.Random):
+    curated = [e("KB2100000", "kbdata", products=("ws2012",), roles=("hyper-v",), released=date(2013, 12, 20))]
+    expected = merge(curated, sources)
+    shuffled = sources[:]
+    rnd.shuffle(shuffled)
+    assert merge(curated, shuffled) == expected

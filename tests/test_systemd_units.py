@@ -6,13 +6,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from tests.needs import needs
 
 UNITS = Path(__file__).resolve().parents[1] / "systemd"
 ANALYZE = shutil.which("systemd-analyze")
 
 
-@pytest.mark.skipif(ANALYZE is None, reason="systemd-analyze not installed (.ci/run installs Debian's systemd)")
+@needs(ANALYZE is not None, "systemd-analyze (.ci/run installs Debian's systemd)")
 def test_units_verify(tmp_path: Path):
     fake = tmp_path / "kbscan"
     fake.write_text("#!/bin/sh\nexit 0\n")

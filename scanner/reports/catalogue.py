@@ -23,6 +23,8 @@ def entry_data(entry: CatalogueEntry) -> dict[str, Any]:
         "sources": list(entry.sources),
         "provenance": {fact: list(entry.provenance.get(fact, entry.sources)) for fact in _FACTS},
         "notes": entry.notes,
+        "stated": {fact: [{"source": source, "value": value} for source, value in pairs]
+                   for fact, pairs in entry.stated.items()},
     }
 
 
@@ -48,6 +50,9 @@ def render_entry(entry: CatalogueEntry, catalogue: Catalogue) -> str:
         value = data[fact]
         shown = ", ".join(value) if isinstance(value, list) else str(value)
         lines.append(f"  {fact + ':':<13} {shown or '-':<40} [{', '.join(data['provenance'][fact])}]")
+    for fact, pairs in entry.stated.items():  # sources that disagree: each one's value (DESIGN.md 3a)
+        said = "; ".join(f"{value} ({source})" for source, value in pairs)
+        lines.append(f"  {'stated ' + fact + ':':<13} {said}")
     contained = catalogue.contains(entry.kb)
     if contained:
         lines.append(f"  {'contains:':<13} {', '.join(contained)}")

@@ -42,9 +42,12 @@ def catalogue_data(info: CatalogueInfo) -> dict[str, Any]:
 
 
 def finding_data(finding: Finding) -> dict[str, Any]:
-    return {"kb": finding.kb, "status": str(finding.status), "kind": str(finding.kind),
+    data = {"kb": finding.kb, "status": str(finding.status), "kind": str(finding.kind),
             "title": finding.title, "via": finding.via, "due": _date(finding.due),
             "reason": finding.reason, "until": _date(finding.until), "download": list(finding.download)}
+    if finding.requires_roles:  # only where the host's roles are unknown: large reports stay small
+        data["requires_roles"] = list(finding.requires_roles)
+    return data
 
 
 def host_data(host: HostResult) -> dict[str, Any]:
@@ -54,6 +57,8 @@ def host_data(host: HostResult) -> dict[str, Any]:
         "cluster": host.cluster, "reasons": list(host.reasons), "notes": list(host.notes),
         "inventory": {"path": inventory.path, "format": inventory.format,
                       "collected_at": _time(inventory.collected_at),
+                      "modified_at": _time(inventory.modified_at),
+                      "listed": inventory.listed, "announced": inventory.announced,
                       "os_caption": inventory.os_caption, "os_version": inventory.os_version,
                       "updates": len(inventory.updates)},
         "findings": [finding_data(f) for f in host.findings],

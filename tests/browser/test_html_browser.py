@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
+from tests.needs import needs
 
 from .chromium import INSTALL, REPO, find, png_size, run
 
-pytestmark = pytest.mark.skipif(find() is None, reason=f"chromium is not installed ({INSTALL})")
+pytestmark = needs(find() is not None, f"chromium ({INSTALL})")
 
 # Appended to a copy of the page only: the report itself has no script.
 MEASURE = """<script>

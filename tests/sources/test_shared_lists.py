@@ -12,9 +12,10 @@ from scanner.merge import SourceEntries, merge
 from scanner.models import Kind
 from scanner.sources import SourceHints
 from scanner.sources.xml_list import parse_xml_list
+from tests.needs import needs
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "get-windowshotfixes"
-pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/fixtures is not beside the repo")
+pytestmark = needs(SHARED.is_dir(), "../shared/fixtures beside the repo")
 
 
 @pytest.mark.parametrize(("folder", "count"), [("reijoh", 18), ("it-praktyk", 13)])
