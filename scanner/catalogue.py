@@ -73,9 +73,6 @@ class Catalogue:
         self._by_product[product] = found  # later hosts of this version find it at once
         return found
 
-    def applies(self, entry: CatalogueEntry, product: str) -> bool:
-        return product in entry.products or family(product) in entry.products
-
     def covers(self, kb: str) -> tuple[Cover, ...]:
         """Every KB whose installation covers `kb`, nearest first (the KB itself not included)."""
         found = self._covers.get(kb)

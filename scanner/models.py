@@ -102,9 +102,6 @@ class CatalogueEntry:
     notes: str = ""
     stated: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=_frozen_map)  # type: ignore[arg-type]
 
-    def applies_to(self, product: str, roles: frozenset[str]) -> bool:
-        return product in self.products and all(role in roles for role in self.roles)
-
 
 @dataclass(frozen=True)
 class SourceHealth:
