@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time as clock_time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -302,16 +302,29 @@ def test_product_agrees_with_the_reference_model() -> None:
     run_counted("reference model", check)
 
 
+def reordered(sources: list[SourceEntries], order: list[int], renamed: bool) -> list[SourceEntries]:
+    """The same sources in another order; `renamed`: the names stay in place and the contents move, so
+    that a product which orders sources by name sees them in another order too."""
+    if not renamed:
+        return [sources[j] for j in order]
+    names = [s.name for s in sources]
+    return [SourceEntries(names[i], tuple(replace(e, sources=(names[i],)) for e in sources[j].entries),
+                          sources[j].includes) for i, j in enumerate(order)]
+
+
 def test_merge_and_verdicts_do_not_depend_on_source_order() -> None:
     def check(case: Case) -> None:
         if len(case.sources) < 2:
             return
         _catalogue, report = product_report(case)
         baseline = sorted(entry_facts(e) for e in merge(case.curated, case.sources))
-        for turned in (list(reversed(case.sources)), case.sources[1:] + case.sources[:1]):
-            assert sorted(entry_facts(e) for e in merge(case.curated, turned)) == baseline
-            _c, other = product_report(case, turned)
-            assert verdict_summary(other) == verdict_summary(report)
+        count = len(case.sources)
+        for order in (list(reversed(range(count))), [*range(1, count), 0]):
+            for renamed in (False, True):
+                turned = reordered(case.sources, order, renamed)
+                assert sorted(entry_facts(e) for e in merge(case.curated, turned)) == baseline
+                _c, other = product_report(case, turned)
+                assert verdict_summary(other) == verdict_summary(report)
 
     run_counted("source order", check)
 
@@ -422,3 +435,28 @@ def test_reference_merges_files_of_one_time_and_ignores_older_and_untimed_ones()
     (host,) = ref.combine(files, [], AGES[0]).values()
     assert host == ref.RefHost("HV01", "ws2012", (), None, frozenset({"KB1000001", "KB1000002"}),
                                at_day(DECEMBER, 8), at_day(DECEMBER, 8), False, ("old.txt",))
+
+
+# ---------------------------------------------------------------------------------------------
+# Where the product disagreed with the reference: each the smallest example, named for the rule.
+# ---------------------------------------------------------------------------------------------
+
+def test_merge_takes_the_union_of_a_curated_entrys_products_and_its_sources() -> None:
+    """Rule A: products are the union for every KB, curated or not (only roles, kind and standalone
+    are the curated entry's). Kept to the curated products, a win8 host lacking the KB is compliant."""
+    curated = [hotfix("KB1000001", products=("ws2012",))]
+    source = SourceEntries("s1", (hotfix("KB1000001", products=("win8",)),))
+    assert [entry_facts(e) for e in merge(curated, [source])] == [
+        ("KB1000001", Kind.HOTFIX, None, frozenset({"ws2012", "win8"}), frozenset(), frozenset(), frozenset(), True)]
+
+
+def test_merge_a_kb_is_not_standalone_when_any_source_says_so_whatever_the_source_names() -> None:
+    """Rule A: standalone is False when any source says False (here without naming a package), and the
+    merge does not depend on which source's name sorts first."""
+    says_yes = hotfix("KB1000001", kind=Kind.UPDATE_ROLLUP, released=date(2013, 12, 10), standalone=True)
+    says_no = replace(says_yes, standalone=False)
+    expected = [("KB1000001", Kind.UPDATE_ROLLUP, date(2013, 12, 10), frozenset({"ws2012"}), frozenset(),
+                 frozenset(), frozenset(), False)]
+    for first, second in ((says_yes, says_no), (says_no, says_yes)):
+        merged = merge([], [SourceEntries("a", (first,)), SourceEntries("b", (second,))])
+        assert [entry_facts(e) for e in merged] == expected
