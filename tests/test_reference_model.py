@@ -460,3 +460,15 @@ def test_merge_a_kb_is_not_standalone_when_any_source_says_so_whatever_the_sourc
     for first, second in ((says_yes, says_no), (says_no, says_yes)):
         merged = merge([], [SourceEntries("a", (first,)), SourceEntries("b", (second,))])
         assert [entry_facts(e) for e in merged] == expected
+
+
+def test_merged_host_is_as_old_as_its_newest_file_even_when_only_an_older_file_has_collected_at() -> None:
+    """Rules E and F: the merged inventory's time is its newest file's time (here that file's mtime);
+    an older file of the same window must not lend its collected_at and make the host look stale."""
+    now = at_day(DECEMBER, 23, 59, 59)
+    window_start = ref.moment_before(now, AGES[0])
+    files = [host_file("KB1000001", path="new.txt", collected_at=None, modified_at=window_start + timedelta(hours=1)),
+             host_file("KB1000002", path="older.txt", collected_at=window_start - timedelta(hours=1))]
+    case = Case([hotfix("KB1000001")], [], files, [], reference_policy(now=now, clock=now))
+    _catalogue, report = product_report(case)
+    assert [(h.host, h.status, h.reasons) for h in report.hosts] == [("HV01", "compliant", ())]
