@@ -485,8 +485,8 @@ def test_merge_a_kb_is_not_standalone_when_any_source_says_so_whatever_the_sourc
     merge does not depend on which source's name sorts first."""
     says_yes = hotfix("KB1000001", kind=Kind.UPDATE_ROLLUP, released=date(2013, 12, 10), standalone=True)
     says_no = replace(says_yes, standalone=False)
-    expected = [("KB1000001", Kind.UPDATE_ROLLUP, date(2013, 12, 10), frozenset({"ws2012"}), frozenset(),
-                 frozenset(), frozenset(), False)]
+    expected: list[tuple[object, ...]] = [("KB1000001", Kind.UPDATE_ROLLUP, date(2013, 12, 10),
+                                           frozenset({"ws2012"}), frozenset(), frozenset(), frozenset(), False)]
     for first, second in ((says_yes, says_no), (says_no, says_yes)):
         merged = merge([], [SourceEntries("a", (first,)), SourceEntries("b", (second,))])
         assert [entry_facts(e) for e in merged] == expected
