@@ -220,6 +220,32 @@ def edges(entries: dict[str, RefEntry]) -> list[Edge]:
     return found
 
 
+def stated_by(curated: Sequence[CatalogueEntry], sources: Sequence[SourceEntries]) -> dict[Edge, set[str]]:
+    """DESIGN 3a: who stated each relation edge (a cycle warning names them): a curated entry's own
+    `sources`, a source's name for its entries' relations and its `includes` pairs (member an entry)."""
+    said: dict[Edge, set[str]] = {}
+    members: set[str] = set()
+    for entry in curated:
+        members.add(entry.kb)
+    for source in sources:
+        for entry in source.entries:
+            members.add(entry.kb)
+    statements: list[tuple[CatalogueEntry, tuple[str, ...]]] = [(e, tuple(e.sources)) for e in curated]
+    for source in sources:
+        for entry in source.entries:
+            statements.append((entry, (source.name,)))
+    for entry, names in statements:
+        for old in entry.supersedes:
+            said.setdefault(Edge(entry.kb, old, SUPERSEDED), set()).update(names)
+        for package in entry.included_in:
+            said.setdefault(Edge(package, entry.kb, INCLUDED), set()).update(names)
+    for source in sources:
+        for package, member in source.includes:
+            if member in members:
+                said.setdefault(Edge(package, member, INCLUDED), set()).add(source.name)
+    return said
+
+
 def reaches(graph: list[Edge], start: str, goal: str) -> bool:
     """A path of one or more edges from start to goal."""
     seen: set[str] = set()

@@ -257,14 +257,17 @@ def verdict_disagreements(report: Report, expected: dict[str, ref.RefResult]) ->
     return found
 
 
-def cycle_disagreements(catalogue: Catalogue, expected: dict[str, ref.RefEntry]) -> list[str]:
-    """Rule B / DESIGN 3a: a warning names the KBs of every edge that is not used; none without one."""
+def cycle_disagreements(catalogue: Catalogue, case: Case, expected: dict[str, ref.RefEntry]) -> list[str]:
+    """Rule B / DESIGN 3a: every edge that is not used is named in a warning, with its two KBs and a
+    source that stated it; no cycle warning without such an edge."""
     _kept, dropped = ref.usable_edges(expected)
+    said = ref.stated_by(case.curated, case.sources)
     warnings = catalogue.warnings
-    named = sorted({kb for edge in dropped for kb in (edge.start, edge.end)})
     if not dropped and warnings:
         return [f"cycle warnings {warnings} without a cycle"]
-    return [f"no cycle warning names {kb}" for kb in named if not any(kb in w for w in warnings)]
+    return [f"no cycle warning names {edge} with one of {sorted(said[edge])}" for edge in dropped
+            if not any(edge.start in w and edge.end in w and any(name in w for name in said[edge])
+                       for w in warnings)]
 
 
 SEEN = {"hosts": 0, "findings": 0}  # what the comparisons looked at, for the campaign's record
@@ -277,7 +280,7 @@ def compare(case: Case) -> list[str]:
     SEEN["hosts"] += len(expected)
     SEEN["findings"] += sum(len(result.findings) for result in expected.values())
     return (merge_disagreements(list(catalogue.entries.values()), expected_entries)
-            + cycle_disagreements(catalogue, expected_entries)
+            + cycle_disagreements(catalogue, case, expected_entries)
             + verdict_disagreements(report, expected))
 
 
