@@ -209,7 +209,8 @@ def _roles_unknown(findings: Sequence[Finding]) -> list[str]:
     if not lacking:
         return []
     roles = sorted({role for f in lacking for role in f.requires_roles})
-    kbs = ", ".join(f"{f.kb} ({' + '.join(f.requires_roles)})" for f in lacking)
+    kbs = ", ".join(f"{f.kb} ({' + '.join(f.requires_roles)})" for f in lacking[:10])
+    kbs += f" and {len(lacking) - 10} more" if len(lacking) > 10 else ""
     return [f"roles unknown: the inventory does not list roles and no [[hosts]] group gives them, and "
             f"{len(lacking)} KB(s) for hosts with the {' or '.join(roles)} role are missing: {kbs}; state the "
             "host's roles in a [[hosts]] group (roles = [...], [] for none) or collect with "

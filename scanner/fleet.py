@@ -50,7 +50,9 @@ def _merge(group: Sequence[HostInventory]) -> HostInventory:
     complete = next((inv for inv in ordered if not inv.incomplete), None)
     return replace(lead, updates=tuple(sorted(updates.values(), key=lambda u: kb_sort_key(u.kb))),
                    os=first("os"), os_caption=first("os_caption"), os_version=first("os_version"),
-                   roles=first("roles"), cluster=first("cluster"), collected_at=first("collected_at"),
+                   roles=first("roles"), cluster=first("cluster"),
+                   # the merged host is as old as its newest file: the lead's own time, not an older file's
+                   collected_at=lead.collected_at, modified_at=lead.modified_at,
                    announced=lead.announced if complete is None else None,
                    listed=lead.listed if complete is None else None,
                    warnings=tuple(dict.fromkeys(w for inv in ordered for w in inv.warnings)))

@@ -2,9 +2,9 @@
 
 The result does not depend on the order of the sources (DESIGN.md 3a): sources are taken in the order of
 their names, and every rule below is symmetric or picks by a fixed rank.
-- Curated (embedded) facts win for title, kind, products, roles and standalone: a scrape never
-  overwrites them. Scraped relations (supersedes, included_in) and download links are added, each
-  with its source in the provenance.
+- Curated (embedded) facts win for title, kind, roles and standalone: a scrape never overwrites them.
+  Scraped products, relations (supersedes, included_in) and download links are added, each with its
+  source in the provenance (a product more is a host more that is checked: that fails closed).
 - Release date: the EARLIEST date any source (curated included) states, because a later date would keep a
   rollup deferred past its real due date (the shorter wait fails closed).
 - Between scraped sources: the kind is the first of KIND_RANK any of them states (a specific kind beats a
@@ -108,12 +108,16 @@ def _add(base: CatalogueEntry, new: CatalogueEntry, curated: bool) -> CatalogueE
         provenance["released"] = (source,)
     elif released is not None and new.released == released and base.released == released:
         provenance["released"] = _union(provenance.get("released", base.sources), (source,))
+    products = _products(base.products, new.products)
+    if products != base.products:
+        changes["products"] = products
+        if curated and set(new.products) - set(base.products):
+            provenance["products"] = _union(_said(base, "products"), (source,))
     if not curated:
         if KIND_RANK.index(new.kind) < KIND_RANK.index(base.kind):
             changes["kind"] = new.kind
-        changes["products"] = _products(base.products, new.products)
         changes["roles"] = tuple(r for r in base.roles if r in new.roles)
-        if not new.standalone and base.standalone and new.included_in:
+        if not new.standalone and base.standalone:  # any source saying "no package of its own" counts
             changes["standalone"] = False
     if new.notes and new.notes not in base.notes:
         changes["notes"] = "; ".join(p for p in (base.notes, new.notes) if p)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
+from scanner.embedded import load_embedded
+from scanner.models import kb_sort_key
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "inventory"
@@ -37,10 +40,11 @@ def scan_json(*extra: str) -> tuple[int, dict]:  # type: ignore[type-arg]
 def test_example_fleet_on_2013_12_20():
     code, report = scan_json("--at", "2013-12-20")
     assert code == 1
-    assert report["summary"] == {"hosts": 5, "compliant": 3, "noncompliant": 1, "unknown": 1}
+    # the embedded catalogue holds every cited list: hosts that installed only the six seed KBs miss the rest
+    assert report["summary"] == {"hosts": 5, "compliant": 0, "noncompliant": 4, "unknown": 1}
     hosts = {h["host"]: h for h in report["hosts"]}
     assert {name: h["status"] for name, h in hosts.items()} == {
-        "CL08-01": "compliant", "HV01": "compliant", "HV02": "noncompliant", "HV05": "compliant",
+        "CL08-01": "noncompliant", "HV01": "noncompliant", "HV02": "noncompliant", "HV05": "noncompliant",
         "HYPERV-LAB": "unknown"}
     hv01 = {f["kb"]: (f["status"], f["via"], f["due"]) for f in hosts["HV01"]["findings"]}
     assert hv01["KB2898774"] == ("deferred", "KB2903938", "2014-01-10")
@@ -50,7 +54,9 @@ def test_example_fleet_on_2013_12_20():
     assert hosts["HV02"]["inventory"]["format"] == "systeminfo"
     hv05 = {f["kb"]: f for f in hosts["HV05"]["findings"]}
     assert (hv05["KB2779069"]["status"], hv05["KB2779069"]["until"]) == ("exempt", "2014-06-30")
-    assert [f["kb"] for f in hosts["CL08-01"]["findings"]] == ["KB2779069", "KB2905412"]
+    assert [f["kb"] for f in hosts["CL08-01"]["findings"]] == [  # + the 2008 R2 SP1 cluster list and KB976424
+        "KB976424", "KB2524478", "KB2545850", "KB2559392", "KB2779069", "KB2871803", "KB2905412", "KB2972254",
+        "KB3033918"]
     assert hosts["HYPERV-LAB"]["reasons"][0].startswith("product unknown")
     assert [e["path"] for e in report["errors"]] == [str(Path("examples/inventory/HV03-broken.json"))]
     clu1 = next(c for c in report["clusters"] if c["name"] == "CLU1")
@@ -66,7 +72,11 @@ def test_on_the_due_date_the_rollup_fix_is_missing():
 
 
 def test_compliant_fleet_exits_0(tmp_path: Path):
-    (tmp_path / "hv01.json").write_bytes((EXAMPLES / "HV01.json").read_bytes())
+    host = json.loads((EXAMPLES / "HV01.json").read_text(encoding="utf-8"))
+    roles = frozenset(host["roles"])
+    host["updates"] = [{"kb": e.kb, "installed_on": "2013-12-12"} for e in load_embedded()[0]
+                       if "ws2012" in e.products and set(e.roles) <= roles and e.standalone]  # every applicable entry
+    (tmp_path / "hv01.json").write_text(json.dumps(host), encoding="utf-8")
     code, text = run("scan", str(tmp_path), "--at", "2013-12-20")
     assert code == 0
     assert "HV01  compliant" in text
@@ -75,8 +85,8 @@ def test_compliant_fleet_exits_0(tmp_path: Path):
 def test_table_output_lists_hosts_then_actions():
     code, text = run("--config", str(EXAMPLE_CONFIG), "scan", "--at", "2013-12-20")
     assert code == 1
-    assert "5 hosts: 3 compliant, 1 noncompliant, 1 unknown" in text
-    assert "HV02  KB2908415  missing" in text
+    assert "5 hosts: 0 compliant, 4 noncompliant, 1 unknown" in text
+    assert re.search(r"^HV02 +KB2908415 +missing ", text, re.MULTILINE)
     assert "Unreadable inventories:" in text
 
 
@@ -88,12 +98,14 @@ def test_output_file_is_written(tmp_path: Path):
     assert json.loads(target.read_text())["schema_version"] == 1
 
 
-def test_catalogue_list_json_has_the_seven_entries():
+def test_catalogue_list_json_has_every_entry_with_its_relations():
     code, text = run("catalogue", "list", "--format", "json")
     entries = json.loads(text)
     assert code == 0
-    assert [e["kb"] for e in entries] == ["KB2779069", "KB2894485", "KB2898774", "KB2902014", "KB2903938",
-                                          "KB2905412", "KB2908415"]
+    assert [e["kb"] for e in entries] == [e.kb for e in sorted(load_embedded()[0], key=lambda e: kb_sort_key(e.kb))]
+    assert len(entries) == 111
+    by_kb = {e["kb"]: e for e in entries}
+    assert (by_kb["KB2908415"]["included_in"], by_kb["KB2878635"]["supersedes"]) == (["KB2878635"], ["KB2870270"])
     for entry in entries:
         assert {"kb", "title", "kind", "released", "products", "roles", "supersedes", "included_in",
                 "sources"} <= set(entry)
@@ -141,4 +153,4 @@ def test_python_dash_m_scanner_runs_the_same_cli():
     done = subprocess.run([sys.executable, "-m", "scanner", "catalogue", "list"], capture_output=True,
                           text=True, cwd=REPO, check=False)
     assert done.returncode == 0
-    assert "7 entries (embedded catalogue)" in done.stdout
+    assert "111 entries (embedded catalogue)" in done.stdout

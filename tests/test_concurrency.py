@@ -13,9 +13,12 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from scanner.config import load_config
 from scanner.jobs import Runtime, refresh_job
 from tests.daemon.test_daemon_e2e import PAGES, REPO, big_page, fleet, kbscan, latest, start, wait_for, write_config
+from tests.seed import seed_only  # noqa: F401  (the fixture)
 
 HOLD = ("import sys, time; from pathlib import Path; from scanner.lock import RefreshLock\n"
         "with RefreshLock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(float(sys.argv[2]))\n")
@@ -42,6 +45,7 @@ def test_a_cli_refresh_waits_for_the_running_one_and_says_so(tmp_path: Path, loc
     assert time.monotonic() - started >= 1.5 and re.match(r"c +ok +200 ", done.stdout)
 
 
+@pytest.mark.usefixtures("seed_only")  # "10 entries" below: the seven seed entries and the page's three others
 def test_the_daemons_refresh_skips_while_another_runs(tmp_path: Path, local_server):  # type: ignore[no-untyped-def]
     url = local_server.page("/cluster", (PAGES / "cluster-2012-kb.html").read_bytes())
     config = load_config(write_config(tmp_path, f'[[sources]]\nname = "c"\nurl = "{url}"\nproducts = ["ws2012"]'))

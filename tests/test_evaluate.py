@@ -10,7 +10,6 @@ import pytest
 from scanner.catalogue import Catalogue
 from scanner.config import DeferralPolicy, Exemption
 from scanner.dates import parse_duration
-from scanner.embedded import load_embedded
 from scanner.evaluate import Policy, evaluate_fleet, evaluate_host
 from scanner.models import (
     CatalogueEntry,
@@ -21,14 +20,15 @@ from scanner.models import (
     Kind,
     Status,
 )
+from tests.seed import seed_entries
 
 SEED_HOTFIXES = ("KB2779069", "KB2905412", "KB2908415", "KB2902014", "KB2894485")
 CLUSTER_HV = ("hyper-v", "failover-clustering")
-TITLES = {e.kb: e.title for e in load_embedded()[0]}
+TITLES = {e.kb: e.title for e in seed_entries()}
 
 
 def seed() -> Catalogue:
-    return Catalogue(load_embedded()[0])
+    return Catalogue(seed_entries())
 
 
 def host(name: str, *kbs: str, os: str | None = "ws2012", roles: tuple[str, ...] | None = CLUSTER_HV,

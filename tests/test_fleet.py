@@ -38,3 +38,18 @@ def test_host_in_two_files_is_reported_once_with_a_warning():
     assert merged.collected_at == datetime(2013, 12, 19, tzinfo=UTC)
     assert warnings == ["host HV01 appears in 2 inventories (a.txt, b.json); reported once, with the "
                         "newest file's facts and every KB listed"]
+
+
+def test_merged_host_is_as_old_as_its_newest_file_not_an_older_files_collected_at():
+    """A collector file of a week ago and today's systeminfo (no collected_at, modified now) merge; the host's
+    time is today's file's, so it is not stale (found by the reference-model comparison)."""
+    from datetime import UTC, datetime, timedelta
+
+    from scanner.dates import parse_duration
+    from scanner.models import HostInventory
+
+    now = datetime(2013, 12, 10, 23, 0, tzinfo=UTC)
+    old = HostInventory("HV01", "hv01.json", "kbscan-json", collected_at=now - timedelta(days=6, hours=23))
+    new = HostInventory("HV01", "hv01.txt", "systeminfo", modified_at=now)
+    [merged], _ = combine([old, new], (), parse_duration("7 days"))
+    assert (merged.path, merged.taken_at, merged.collected_at) == ("hv01.txt", now, None)

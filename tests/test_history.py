@@ -8,9 +8,9 @@ from pathlib import Path
 
 from scanner.evaluate import Policy, evaluate_fleet
 from scanner.models import HostInventory, InstalledUpdate
-from scanner.pipeline import embedded_catalogue
 from scanner.store.db import open_database
 from scanner.store.history import host_history, hosts_by_status, last_scan, prune, record_scan
+from tests.seed import seed_catalogue
 
 ROLES = ("hyper-v", "failover-clustering")
 
@@ -18,7 +18,7 @@ ROLES = ("hyper-v", "failover-clustering")
 def report(at: datetime, hosts: dict[str, tuple[str, ...]]):  # type: ignore[no-untyped-def]
     inventories = [HostInventory(h, f"{h}.json", "kbscan-json", tuple(InstalledUpdate(k) for k in kbs), os="ws2012",
                                  roles=ROLES) for h, kbs in hosts.items()]
-    return evaluate_fleet(embedded_catalogue(), inventories, [], Policy.at(date(2013, 12, 20)), at)
+    return evaluate_fleet(seed_catalogue(), inventories, [], Policy.at(date(2013, 12, 20)), at)
 
 
 def test_transitions_are_stored_per_change_not_per_scan(tmp_path: Path):

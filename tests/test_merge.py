@@ -8,25 +8,27 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner.embedded import load_embedded
 from scanner.merge import SourceEntries, merge
 from scanner.models import CatalogueEntry, Kind
+from tests.seed import seed_entries
 
 
 def e(kb: str, source: str, **facts: object) -> CatalogueEntry:
     return CatalogueEntry(kb=kb, title=str(facts.pop("title", kb)), sources=(source,), **facts)  # type: ignore[arg-type]
 
 
-def test_curated_facts_are_never_overwritten_by_a_scrape():
-    curated = {x.kb: x for x in load_embedded()[0]}
+def test_curated_facts_are_never_overwritten_by_a_scrape_but_products_add_up():
+    curated = {x.kb: x for x in seed_entries()}
     scraped = e("KB2779069", "wiki", title="Some vaguer title", kind=Kind.UPDATE, products=("ws2012r2",),
                 roles=("hyper-v",), supersedes=("KB2550886",), download=("http://download.microsoft.com/x.msu",),
                 released=date(2013, 12, 12))
     merged = {x.kb: x for x in merge(list(curated.values()), [SourceEntries("wiki", (scraped,))])}
     result = merged["KB2779069"]
     original = curated["KB2779069"]
-    assert (result.title, result.kind, result.products, result.roles, result.standalone) == (
-        original.title, original.kind, original.products, original.roles, original.standalone)
+    assert (result.title, result.kind, result.roles, result.standalone) == (
+        original.title, original.kind, original.roles, original.standalone)
+    assert result.products == (*original.products, "ws2012r2")  # a product more fails closed
+    assert result.provenance["products"] == ("seed-blog", "reijoh-cluster", "wiki")
     assert result.supersedes == ("KB2550886",)
     assert result.download == (*original.download, "http://download.microsoft.com/x.msu")
     assert result.released == date(2013, 12, 12)

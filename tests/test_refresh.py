@@ -14,10 +14,12 @@ from scanner.config import Config, HttpConfig, SourceConfig
 from scanner.pipeline import load_catalogue
 from scanner.refresh import _merge_order, catalogue_diff, import_list, refresh_catalogue, status_lines
 from scanner.store.db import open_database
+from tests.seed import seed_only  # noqa: F401  (the fixture)
 
 PAGES = Path(__file__).resolve().parent / "data" / "pages"
 WIKI = "http://kb.test/wiki"
 CLUSTER = "http://kb.test/cluster"
+pytestmark = pytest.mark.usefixtures("seed_only")  # counts below assume the seven seed entries
 T1, T2 = datetime(2014, 1, 10, 4, tzinfo=UTC), datetime(2014, 1, 11, 4, tzinfo=UTC)
 
 

@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from scanner.embedded import load_embedded
+
+CURATED = {e.kb for e in load_embedded()[0]}
 PAGES = Path(__file__).resolve().parent / "data" / "pages"
 REPO = Path(__file__).resolve().parents[1]
 
@@ -48,15 +51,16 @@ url = "{local_server.base}/missing"
     lines = refresh.stdout.splitlines()
     assert [line.split()[:3] for line in lines[:4]] == [["hyperv-2012", "ok", "200"], ["blog", "ok", "200"],
                                                          ["cluster-2012r2", "ok", "200"], ["gone", "failed", "-"]]
-    assert lines[-1] == "catalogue: 11 entries, 11 changes"
+    total = len(CURATED) + 2  # the list adds KB2919394 and KB2920193; every other KB is curated already
+    assert lines[-1] == f"catalogue: {total} entries, {total} changes"
 
     listing = json.loads(kbscan(config, "catalogue", "list", "--format", "json").stdout)
     by_kb = {e["kb"]: e for e in listing}
-    assert len(by_kb) == 11
-    assert by_kb["KB2905249"]["sources"] == ["hyperv-2012"]
+    assert len(by_kb) == total
+    assert by_kb["KB2905249"]["sources"] == ["reijoh-cluster", "hyperv-2012"]
     assert by_kb["KB2919394"]["supersedes"] == ["KB2887595"]
     assert by_kb["KB2920193"]["included_in"] == ["KB2919394"]
-    assert by_kb["KB2898774"]["sources"] == ["seed-blog", "reijoh-cluster", "blog"]
+    assert by_kb["KB2898774"]["sources"] == ["seed-blog", "reijoh-cluster", "kb2903938", "blog"]
 
     inventory = tmp_path / "inv"
     inventory.mkdir()
@@ -68,22 +72,23 @@ url = "{local_server.base}/missing"
     report = json.loads(scan.stdout)
     assert scan.returncode == 1
     assert report["catalogue"]["origin"] == "database"
-    assert report["catalogue"]["entries"] == 11
+    assert report["catalogue"]["entries"] == total
     assert {s["name"]: s["state"] for s in report["catalogue"]["sources"]} == {
         "blog": "ok", "cluster-2012r2": "ok", "gone": "failed", "hyperv-2012": "ok"}
     findings = {f["kb"]: f["status"] for f in report["hosts"][0]["findings"]}
-    assert findings == {"KB2894485": "missing", "KB2902014": "installed", "KB2905249": "missing",
-                        "KB2905412": "missing"}
+    applicable = {kb for kb, e in by_kb.items() if "ws2012" in e["products"] and set(e["roles"]) <= {"hyper-v"}}
+    assert findings == {kb: "installed" if kb == "KB2902014" else "missing" for kb in applicable}
+    assert {"KB2894485", "KB2905412"} <= applicable and "KB2905249" not in applicable  # curated roles win
 
     second = kbscan(config, "catalogue", "refresh")
     assert "blog                 ok        304" in second.stdout
     status = kbscan(config, "status")
-    assert status.returncode == 0 and "catalogue: database, 11 entries" in status.stdout
+    assert status.returncode == 0 and f"catalogue: database, {total} entries" in status.stdout
     assert any(line.split()[:3] == ["source", "gone", "failed"] and "last ok never" in line
                for line in status.stdout.splitlines())
     diff = kbscan(config, "catalogue", "diff")
-    assert diff.returncode == 0 and len(diff.stdout.splitlines()) == 11
-    assert any(" KB2905249  added " in line and line.endswith("[hyperv-2012]") for line in diff.stdout.splitlines())
+    assert diff.returncode == 0 and len(diff.stdout.splitlines()) == total
+    assert any(" KB2919394  added " in line and line.endswith("[cluster-2012r2]") for line in diff.stdout.splitlines())
     assert kbscan(config, "catalogue", "diff", "--since", "2999-01-01").stdout == (
         "no catalogue changes since 2999-01-01\n")
 
@@ -93,7 +98,8 @@ def test_import_adds_a_list_file(tmp_path: Path):
     config.write_text(f'state_dir = "{tmp_path / "state"}"\nsources = []\n')
     done = kbscan(config, "catalogue", "import", str(PAGES / "list-own.xml"))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == "catalogue: 10 entries, 10 changes"
+    total = len(CURATED) + 2  # KB2919394 and KB2920193 are new; KB2919355 is curated
+    assert done.stdout.splitlines()[-1] == f"catalogue: {total} entries, {total} changes"
     show = kbscan(config, "catalogue", "show", "KB2920193")
     assert "included_in:  KB2919394" in show.stdout and "import:list-own.xml" in show.stdout
     broken = tmp_path / "broken.xml"

@@ -13,10 +13,10 @@ import pytest
 from scanner.catalogue import Catalogue
 from scanner.cli import main
 from scanner.config import Exemption
-from scanner.embedded import load_embedded
 from scanner.evaluate import Policy, evaluate_fleet
 from scanner.models import CatalogueEntry, HostInventory, InstalledUpdate, InventoryError
 from scanner.reports.json import render
+from tests.seed import seed_entries
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -28,7 +28,7 @@ def schema() -> dict:  # type: ignore[type-arg]
 def every_status_report() -> dict:  # type: ignore[type-arg]
     extra = CatalogueEntry("KB2999999", "newer GUM fix", products=("ws2012",), supersedes=("KB2905412",),
                            sources=("test",))
-    catalogue = Catalogue([*load_embedded()[0], extra])
+    catalogue = Catalogue([*seed_entries(), extra])
     roles = ("hyper-v", "failover-clustering")
 
     def inv(name: str, *kbs: str, os: str | None = "ws2012") -> HostInventory:

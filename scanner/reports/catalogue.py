@@ -32,15 +32,27 @@ def render_list(catalogue: Catalogue, fmt: str) -> str:
     entries = list(catalogue.entries.values())
     if fmt == "json":
         return json.dumps([entry_data(e) for e in entries], indent=2, ensure_ascii=False) + "\n"
-    rows = [("KB", "KIND", "RELEASED", "PRODUCTS", "ROLES", "TITLE")]
+    rows = [("KB", "KIND", "RELEASED", "PRODUCTS", "ROLES", "RELATIONS", "TITLE")]
     for e in entries:
         rows.append((e.kb, str(e.kind), e.released.isoformat() if e.released else "-",
-                     ",".join(e.products), ",".join(e.roles) or "any", e.title))
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    lines = ["  ".join([*(c.ljust(w) for c, w in zip(r[:5], widths, strict=True)), r[5]]) for r in rows]
+                     ",".join(e.products), ",".join(e.roles) or "any", _relations(e, catalogue.contains(e.kb)),
+                     e.title))
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    lines = ["  ".join([*(c.ljust(w) for c, w in zip(r[:6], widths, strict=True)), r[6]]) for r in rows]
     info = catalogue.info
     lines.append(f"{len(entries)} entries ({info.origin} catalogue)")
     return "\n".join(lines) + "\n"
+
+
+def _relations(entry: CatalogueEntry, contains: tuple[str, ...]) -> str:
+    """`replaces KB2870270; contains KB2908415`, `in KB2878635` (`only in` when the KB has no package of
+    its own), or `-`."""
+    parts = [f"replaces {','.join(entry.supersedes)}"] if entry.supersedes else []
+    if contains:
+        parts.append(f"contains {','.join(contains)}")
+    if entry.included_in:
+        parts.append(f"{'in' if entry.standalone else 'only in'} {','.join(entry.included_in)}")
+    return "; ".join(parts) or "-"
 
 
 def render_entry(entry: CatalogueEntry, catalogue: Catalogue) -> str:

@@ -8,7 +8,6 @@ import pytest
 
 from scanner.catalogue import Catalogue
 from scanner.config import Exemption
-from scanner.embedded import load_embedded
 from scanner.evaluate import Policy, evaluate_fleet, with_remediation
 from scanner.models import (
     CatalogueEntry,
@@ -19,6 +18,7 @@ from scanner.models import (
     Report,
     SourceHealth,
 )
+from tests.seed import seed_entries
 
 ROLES = ("hyper-v", "failover-clustering")
 SEED = ("KB2779069", "KB2905412", "KB2908415", "KB2902014", "KB2894485")
@@ -34,7 +34,7 @@ def catalogue() -> Catalogue:
     newer = CatalogueEntry("KB2999999", "Newer TCP/IP fix that replaces KB2905412", products=("ws2012",),
                            supersedes=("KB2905412",), download=("http://download.microsoft.com/newer.msu",),
                            sources=("test",))
-    entries = [*load_embedded()[0], newer]
+    entries = [*seed_entries(), newer]
     return Catalogue(entries, CatalogueInfo("database", len(entries), datetime(2013, 12, 19, 4, tzinfo=UTC), SOURCES))
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from scanner.models import CatalogueInfo, Report
 from scanner.reports.nagios import CRITICAL, OK, UNKNOWN, WARNING, Selection, check_result
+from tests.seed import seed_only  # noqa: F401  (the fixture)
 
 from .conftest import inventory, seed_report
 
@@ -132,6 +133,7 @@ def test_plugin_usage_errors_are_unknown(argv: list[str], code: int):
     assert run(argv)[0] == code
 
 
+@pytest.mark.usefixtures("seed_only")  # the statuses below are those of the seven seed entries
 def test_check_command_on_the_example_fleet(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(REPO)
     base = ["--config", "examples/config.toml", "check", "--at", "2013-12-20"]

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from scanner.embedded import load_embedded
 from scanner.merge import SourceEntries, merge
 from scanner.models import Kind
 from scanner.sources import SourceHints
 from scanner.sources.xml_list import parse_xml_list
 from tests.needs import needs
+from tests.seed import seed_entries
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "get-windowshotfixes"
 pytestmark = needs(SHARED.is_dir(), "../shared/fixtures beside the repo")
@@ -41,11 +41,11 @@ def test_hyperv_list_with_duplicate_kb_and_id_attribute_variants():
 
 
 def test_imported_relations_reach_the_curated_entries():
-    curated, _ = load_embedded()
+    curated = seed_entries()
     parsed = parse_xml_list((SHARED / "reijoh" / "UpdatesListCluster.xml").read_bytes(), "r", SourceHints("imp"))
     merged = {e.kb: e for e in merge(curated, [SourceEntries("imp", parsed.entries, parsed.includes)])}
     assert merged["KB2908415"].included_in == ("KB2878635",)
-    assert merged["KB2908415"].provenance["included_in"] == ("imp",)  # the curated entry named no package
+    assert merged["KB2908415"].provenance["included_in"] == ("reijoh-cluster", "kb2878635")  # curated already
     assert merged["KB2898774"].included_in == ("KB2903938",)
     assert merged["KB2779069"].products == ("ws2008r2", "ws2012")  # curated products kept
 
