@@ -321,17 +321,22 @@ def test_product_agrees_with_the_reference_model() -> None:
 
 @st.composite
 def deferral_edges(draw: st.DrawFn) -> Case:
-    """One rollup, optionally carrying a hotfix, on a host that has neither: as_of on the due day, the day
-    before or after, for release dates at month ends and every period."""
+    """One rollup, maybe carrying a hotfix and maybe superseded by a later package, on a host that has
+    none of them: as_of on the due day, the day before or after, for release dates at month ends and
+    every period; approve_early naming nothing, the rollup or the hotfix."""
     released = draw(st.sampled_from(DAYS))
     period = draw(st.sampled_from(PERIODS))
     as_of = ref.date_after(released, period) + timedelta(days=draw(st.integers(-1, 1)))
-    rollup = hotfix("KB1000001", kind=draw(st.sampled_from(DEFERRABLE)), released=released)
-    entries = [rollup]
+    entries = [hotfix("KB1000001", kind=draw(st.sampled_from(DEFERRABLE)), released=released)]
     if draw(st.booleans()):
         entries.append(hotfix("KB1000002", included_in=("KB1000001",), standalone=draw(st.booleans())))
+    if draw(st.booleans()):
+        entries.append(hotfix("KB1000003", kind=draw(st.sampled_from([*DEFERRABLE, Kind.HOTFIX])),
+                              released=draw(st.none() | st.sampled_from(DAYS)), supersedes=("KB1000001",)))
+    approve_early = draw(st.sampled_from([(), (), ("KB1000001",), ("KB1000002",)]))
     now = at_day(as_of, 23, 59, 59)
-    policy = reference_policy(as_of, now=now, clock=now, deferral=DeferralPolicy(period=period))
+    deferral = DeferralPolicy(period=period, approve_early=approve_early)
+    policy = reference_policy(as_of, now=now, clock=now, deferral=deferral)
     return Case(entries, [], [host_file(collected_at=now)], [], policy)
 
 
