@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--at", type=_date_arg, metavar="YYYY-MM-DD", help="evaluate as of this date")
     scan.add_argument("--format", choices=SCAN_FORMATS, default="table")
     scan.add_argument("--output", type=Path, metavar="FILE", help="write the report here instead of stdout")
+    scan.add_argument("--findings", choices=("all", "action"),
+                      help="JSON: list every finding (all) or only missing, deferred and exempt ones with counts "
+                           "of the rest per host (action); default: [report] findings, else all")
     scan.add_argument("--workers", type=int, metavar="N",
                       help="processes that read inventory files (1: no pool, 0: one per core; default: one per core "
                            "from 200 files on)")
@@ -64,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     show = cat_commands.add_parser("show", help="show one entry with every fact's source")
     show.add_argument("kb", type=_kb_arg, metavar="KBID")
     cat_commands.add_parser("refresh", help="scrape every configured source into the database")
-    importing = cat_commands.add_parser("import", help="add a list file (Get-WindowsHotfixes XML, kbscan JSON)")
+    importing = cat_commands.add_parser("import", help="add a list file (Get-WindowsHotfixes XML, kbscan JSON, "
+                                        "WES-NG definitions.zip)")
     importing.add_argument("file", type=Path, metavar="FILE")
     diff = cat_commands.add_parser("diff", help="what changed in the catalogue")
     diff.add_argument("--since", type=_date_arg, metavar="YYYY-MM-DD")
@@ -117,10 +121,15 @@ def _cmd_scan(args: argparse.Namespace, config: Config, out: TextIO) -> int:
     progress = None if args.quiet else progress_bar("reading inventories")
     report = run_scan(config, paths, as_of=args.at, progress=progress,
                       remediation=args.format in ("json", "html", "remediation"), workers=args.workers)
+    if args.findings and args.format != "json":
+        log.warning("--findings applies to --format json only; the %s report lists what needs action anyway",
+                    args.format)
     if args.format == "json":
+        from scanner.reports.findings import FindingsFilter
         from scanner.reports.json import chunks
 
-        _write(chunks(report), args.output, out)  # streamed: large fleets never become one string
+        findings = FindingsFilter(args.findings) if args.findings else config.report.findings
+        _write(chunks(report, findings), args.output, out)  # streamed: large fleets never become one string
     else:
         _write(render(report, args.format), args.output, out)
     if report.hosts and all(h.status is HostStatus.COMPLIANT for h in report.hosts):

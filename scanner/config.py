@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from scanner.dates import Duration, parse_duration
 from scanner.errors import ConfigError
 from scanner.models import PRODUCTS, ROLES, Kind, kb_id
+from scanner.reports.findings import FindingsFilter
 
 SYSTEM_CONFIG = Path("/etc/kbscan/config.toml")
 ENV_VAR = "KBSCAN_CONFIG"
@@ -31,12 +32,21 @@ DEFAULT_SOURCES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] =
 )
 
 
+# WES-NG's definitions, as wes.py --update downloads them (DESIGN.md 7a); a kind = "wesng" source's default url.
+WESNG_URL = "https://raw.githubusercontent.com/bitsadmin/wesng/master/definitions.zip"
+SOURCE_KINDS = ("page", "wesng")
+
+
 @dataclass(frozen=True)
 class SourceConfig:
+    """`kind`: "page" (a page or list, its family told from its content) or "wesng" (WES-NG's
+    definitions.zip; products, when given, keep only those products' rows)."""
+
     name: str
     url: str
     products: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
+    kind: str = "page"
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,13 @@ class HttpConfig:
 
 
 @dataclass(frozen=True)
+class ReportConfig:
+    """How reports are written; `findings` applies to the JSON (--format json, latest.json, hosts/*.json)."""
+
+    findings: FindingsFilter = FindingsFilter.ALL
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None = None
     state_dir: Path = Path("/var/lib/kbscan")
@@ -104,6 +121,7 @@ class Config:
     deferral: DeferralPolicy = field(default_factory=DeferralPolicy)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     http: HttpConfig = field(default_factory=HttpConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
     sources: tuple[SourceConfig, ...] = tuple(SourceConfig(*s) for s in DEFAULT_SOURCES)
     hosts: tuple[HostGroup, ...] = ()
     exemptions: tuple[Exemption, ...] = ()
@@ -218,6 +236,12 @@ def _date(value: Any) -> date:
     raise TypeError(f"expected a date (2014-06-30), got {value!r}")
 
 
+def _findings_filter(value: Any) -> FindingsFilter:
+    if value not in tuple(FindingsFilter):
+        raise ValueError(f"expected \"all\" or \"action\", got {value!r}")
+    return FindingsFilter(value)
+
+
 def _positive(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
         raise ValueError(f"expected a positive whole number, got {value!r}")
@@ -273,16 +297,23 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     )
     htt.done()
 
+    rep = root.table("report")
+    report = ReportConfig(findings=rep.convert("findings", defaults.report.findings, _findings_filter))
+    rep.done()
+
     sources = []
     for src in root.tables("sources"):
         name = src.get("name", str, "")
-        url = src.get("url", str, "")
+        kind = src.get("kind", str, "page")
+        if kind not in SOURCE_KINDS:
+            raise src.fail("kind", f"unknown source kind {kind!r}; expected one of {', '.join(SOURCE_KINDS)}")
+        url = src.get("url", str, WESNG_URL if kind == "wesng" else "")
         if not name or not url:
             raise src.fail("name" if not name else "url", "every [[sources]] needs a name and a url")
         if not url.startswith(("http://", "https://")):
             raise src.fail("url", f"only http(s) URLs can be sources, got {url!r}")
         sources.append(SourceConfig(name, url, src.strings("products", choices=PRODUCTS),
-                                    src.strings("roles", choices=ROLES)))
+                                    src.strings("roles", choices=ROLES), kind))
         src.done()
     names = [s.name for s in sources]
     if len(set(names)) != len(names):
@@ -314,6 +345,6 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     return Config(
         path=path, state_dir=state_dir, reports_dir=reports_dir, max_inventory_age=max_age,
         history_retention=retention, inventory=inventory, deferral=deferral, schedule=schedule,
-        http=http, sources=tuple(sources) if "sources" in data else defaults.sources,
+        http=http, report=report, sources=tuple(sources) if "sources" in data else defaults.sources,
         hosts=tuple(hosts), exemptions=tuple(exemptions),
     )

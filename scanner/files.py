@@ -21,11 +21,12 @@ class Refused(Exception):
         self.size = size
 
 
-def read_bounded(path: Path, max_bytes: int) -> bytes:
+def read_bounded(path: Path, max_bytes: int, info: os.stat_result | None = None) -> bytes:
     """The bytes of the regular file `path`, never more than `max_bytes` read: the size is checked from
-    stat() before reading, and again on what was read (the file may grow meanwhile). Raises Refused, or
-    OSError (FileNotFoundError, IsADirectoryError, PermissionError ...) for the caller to word."""
-    info = path.stat()
+    stat() before reading (`info`, when the caller has taken it already), and again on what was read
+    (the file may grow meanwhile). Raises Refused, or OSError (FileNotFoundError, IsADirectoryError,
+    PermissionError ...) for the caller to word."""
+    info = path.stat() if info is None else info
     if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):  # a directory: open() says so
         raise Refused("special")
     if info.st_size > max_bytes:

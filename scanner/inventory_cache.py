@@ -17,7 +17,7 @@ from typing import Any
 
 import scanner
 from scanner import inventory
-from scanner.errors import InventoryReadError
+from scanner.inventory.one_file import load, parse_file
 from scanner.models import HostInventory, InstalledUpdate, InventoryError
 
 Entry = tuple[int, int, str, Any]  # size, mtime_ns, sha256, {"reader", "hosts": [...], "errors": [[path, error]]}
@@ -61,28 +61,37 @@ class InventoryCache:
 
 
 def _host_data(host: HostInventory) -> dict[str, Any]:
-    """The stored form: updates as [kb, date] pairs, half the size of the report's objects."""
-    return {"host": host.host, "path": host.path, "format": host.format, "os": host.os,
-            "os_caption": host.os_caption, "os_version": host.os_version,
-            "roles": list(host.roles) if host.roles is not None else None, "cluster": host.cluster,
-            "collected_at": host.collected_at.isoformat() if host.collected_at else None,
-            "updates": [[u.kb, u.installed_on.isoformat() if u.installed_on else None] for u in host.updates]}
+    """The stored form: updates as [kb, date] pairs ([kb, date, raw] where the file wrote a suffixed id),
+    half the size of the report's objects; `announced`, `listed` and `warnings` only where a reader set them."""
+    data: dict[str, Any] = {
+        "host": host.host, "path": host.path, "format": host.format, "os": host.os,
+        "os_caption": host.os_caption, "os_version": host.os_version,
+        "roles": list(host.roles) if host.roles is not None else None, "cluster": host.cluster,
+        "collected_at": host.collected_at.isoformat() if host.collected_at else None,
+        "updates": [[u.kb, u.installed_on.isoformat() if u.installed_on else None, *([u.raw] if u.raw else [])]
+                    for u in host.updates]}
+    if host.announced is not None or host.listed is not None:
+        data["announced"], data["listed"] = host.announced, host.listed
+    if host.warnings:
+        data["warnings"] = list(host.warnings)
+    return data
 
 
 @functools.lru_cache(maxsize=65536)
-def _update(kb: str, installed_on: str | None) -> InstalledUpdate:
+def _update(kb: str, installed_on: str | None, raw: str | None = None) -> InstalledUpdate:
     """One shared object per (KB, date): a fleet installs the same updates on the same days."""
-    return InstalledUpdate(kb, date.fromisoformat(installed_on) if installed_on else None)
+    return InstalledUpdate(kb, date.fromisoformat(installed_on) if installed_on else None, raw)
 
 
 def _host(data: dict[str, Any]) -> HostInventory:
     roles = data["roles"]
     return HostInventory(
         host=data["host"], path=data["path"], format=data["format"],
-        updates=tuple(_update(kb, day) for kb, day in data["updates"]), os=data["os"],
+        updates=tuple(_update(*update) for update in data["updates"]), os=data["os"],
         os_caption=data["os_caption"], os_version=data["os_version"],
         roles=tuple(roles) if roles is not None else None, cluster=data["cluster"],
-        collected_at=datetime.fromisoformat(data["collected_at"]) if data["collected_at"] else None)
+        collected_at=datetime.fromisoformat(data["collected_at"]) if data["collected_at"] else None,
+        announced=data.get("announced"), listed=data.get("listed"), warnings=tuple(data.get("warnings", ())))
 
 
 def _result(cache: InventoryCache, key: str, data: Any) -> Result:
@@ -94,42 +103,29 @@ def _result(cache: InventoryCache, key: str, data: Any) -> Result:
     return list(found[0]), list(found[1])
 
 
-def _parse(name: str, data: bytes) -> Result:
-    """inventory.read_file's result for bytes already read (the bytes that were hashed, not a second read)."""
-    try:
-        return inventory.parse_bytes(data, name), []
-    except InventoryReadError as error:
-        return [], [InventoryError(name, str(error).removeprefix(f"{name}: "))]
-
-
 def _read(path: Path, max_bytes: int, cache: InventoryCache, now_ns: int) -> Result:
     key = str(path)
     try:
         stat = os.stat(key)
     except OSError:
         return inventory.read_file(path, max_bytes=max_bytes)  # its error message, never cached
-    if stat.st_size > max_bytes or not S_ISREG(stat.st_mode):  # read_file words the error, never cached
-        return inventory.read_file(path, max_bytes=max_bytes)
     known = cache.files.get(key)
     if known is not None and known[3].get("reader") != reader_version():
         known = None
-    if known is not None and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
+    if (known is not None and known[0] == stat.st_size and known[1] == stat.st_mtime_ns
+            and S_ISREG(stat.st_mode) and stat.st_size <= max_bytes):
         cache.reused += 1
         return _result(cache, key, known[3])
-    try:
-        with open(key, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError:
-        return inventory.read_file(path, max_bytes=max_bytes)
-    if len(data) > max_bytes:
-        return inventory.read_file(path, max_bytes=max_bytes)
+    data = load(path, max_bytes, stat)  # the one bounded read; a refused file's error is never cached
+    if isinstance(data, InventoryError):
+        return [], [data]
     digest = hashlib.sha256(data).hexdigest()
     if known is not None and known[2] == digest:
         cache.reused += 1
         payload = known[3]
     else:
         cache.parsed += 1
-        hosts, errors = _parse(key, data)
+        hosts, errors = parse_file(key, data)  # the bytes that were hashed, not a second read
         payload = {"reader": reader_version(), "hosts": [_host_data(h) for h in hosts],
                    "errors": [[e.path, e.error] for e in errors]}
         cache.objects[key] = (hosts, errors)

@@ -64,7 +64,7 @@ def scan_job(runtime: Runtime) -> str:
         changed, gone = runtime.cache.take_changes()
         if changed or gone:
             cache_store.save(db, changed, gone)
-    publish(report, config.reports_dir)
+    publish(report, config.reports_dir, findings=config.report.findings)
     unreadable = frozenset((e.path, e.error) for e in report.errors)
     for path, error in sorted(unreadable - runtime.unreadable):  # every scan has them in its report
         log.warning("%s: %s", path, error)

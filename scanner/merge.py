@@ -119,6 +119,8 @@ def _add(base: CatalogueEntry, new: CatalogueEntry, curated: bool) -> CatalogueE
         changes["roles"] = tuple(r for r in base.roles if r in new.roles)
         if not new.standalone and base.standalone:  # any source saying "no package of its own" counts
             changes["standalone"] = False
+    if base.security is None and new.security is not None:  # a security source's facts on a curated KB
+        changes["security"] = new.security
     if new.notes and new.notes not in base.notes:
         changes["notes"] = "; ".join(p for p in (base.notes, new.notes) if p)
     return replace(base, provenance=provenance, **changes)  # type: ignore[arg-type]

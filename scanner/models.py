@@ -62,16 +62,43 @@ class HostStatus(StrEnum):
     UNKNOWN = "unknown"
 
 
-# Product ids (DESIGN.md section 2), oldest first. Extend here and in products.py together.
+# Product ids (DESIGN.md section 2), oldest first. Extend here and in products.py together. A Windows 10/11
+# host gets its version's id (`win10-1809`) so that definitions naming a version match; an entry for the
+# family (`win10`) applies to every version of it.
+WIN10_VERSIONS: tuple[str, ...] = (
+    "win10-1507", "win10-1511", "win10-1607", "win10-1703", "win10-1709", "win10-1803", "win10-1809",
+    "win10-1903", "win10-1909", "win10-2004", "win10-20h2", "win10-21h1", "win10-21h2", "win10-22h2",
+)
+WIN11_VERSIONS: tuple[str, ...] = ("win11-21h2", "win11-22h2", "win11-23h2", "win11-24h2", "win11-25h2",
+                                   "win11-26h1")
 PRODUCTS: tuple[str, ...] = (
     "vista", "ws2008", "win7", "ws2008r2", "win8", "ws2012", "win81", "ws2012r2",
-    "win10", "ws2016", "ws2019", "ws2022", "win11", "ws2025",
+    "win10", *WIN10_VERSIONS, "ws2016", "ws2019", "ws2022", "win11", *WIN11_VERSIONS, "ws2025",
 )
 ROLES: tuple[str, ...] = ("hyper-v", "failover-clustering")
 
 
 def _frozen_map(data: Mapping[str, tuple[str, ...]] | None = None) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType(dict(data or {}))
+
+
+_SEVERITIES = ("Low", "Moderate", "Important", "Critical")
+
+
+@dataclass(frozen=True)
+class SecurityFacts:
+    """What a security source (WES-NG's MSRC-derived definitions) says of a KB, for reports: the highest
+    severity of the vulnerabilities it fixes (None when no row gave a known one), how many CVEs it fixes,
+    and how many of those have a public exploit listed."""
+
+    severity: str | None = None
+    cves: int = 0
+    exploits: int = 0
+
+    @staticmethod
+    def severity_rank(severity: str | None) -> int:
+        """0 for an unknown severity, then Low < Moderate < Important < Critical."""
+        return _SEVERITIES.index(severity) + 1 if severity in _SEVERITIES else 0
 
 
 @dataclass(frozen=True)
@@ -101,6 +128,7 @@ class CatalogueEntry:
     provenance: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen_map)
     notes: str = ""
     stated: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=_frozen_map)  # type: ignore[arg-type]
+    security: SecurityFacts | None = None  # severity, CVE count, exploits: from a security source (wesng)
 
 
 @dataclass(frozen=True)

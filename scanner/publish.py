@@ -15,6 +15,7 @@ from scanner.files import write_atomic
 from scanner.models import Report
 from scanner.reports import html, prometheus
 from scanner.reports import json as json_report
+from scanner.reports.findings import FindingsFilter
 
 log = logging.getLogger(__name__)
 
@@ -77,24 +78,25 @@ def _remove_stale(folder: Path, keep: set[str] | None, now: float) -> None:
             log.warning("%s: cannot remove: %s", path, e.strerror or e)
 
 
-def publish(report: Report, reports_dir: Path) -> list[Path]:
+def publish(report: Report, reports_dir: Path, findings: FindingsFilter = FindingsFilter.ALL) -> list[Path]:
     """Write every report file; a failed write leaves the previous file intact (files.write_atomic).
     latest.json is written last: when it changes, the host files, kbscan.prom and index.html already
-    belong to the same scan."""
+    belong to the same scan. `findings` ([report] findings) filters the findings of the JSON files."""
     written = []
-    data = json_report.report_data(report, hosts=False)
+    data = json_report.report_data(report, hosts=False, findings=findings)
     hosts_dir = reports_dir / "hosts"
-    head = {"schema_version": data["schema_version"], "generated_at": data["generated_at"], "as_of": data["as_of"]}
+    head = {key: data[key] for key in ("schema_version", "generated_at", "as_of", "findings_filter")}
     names = _file_names([result.host for result in report.hosts])
     for result in report.hosts:
         target = hosts_dir / names[result.host]
-        write_atomic(target, json.dumps({**head, **json_report.host_data(result)}, indent=2, ensure_ascii=False) + "\n")
+        write_atomic(target, json.dumps({**head, **json_report.host_data(result, findings)}, indent=2,
+                                        ensure_ascii=False) + "\n")
         written.append(target)
     now = time.time()
     _remove_stale(hosts_dir, set(names.values()), now)
     _remove_stale(reports_dir, None, now)
     outputs = {"kbscan.prom": prometheus.render(report), "index.html": html.render(report),
-               "latest.json": json_report.chunks(report)}
+               "latest.json": json_report.chunks(report, findings)}
     for name, text in outputs.items():
         write_atomic(reports_dir / name, text)
         written.append(reports_dir / name)

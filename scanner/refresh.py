@@ -19,6 +19,7 @@ from scanner.lock import RefreshLock
 from scanner.merge import SourceEntries, merge
 from scanner.models import SourceHealth
 from scanner.sources import ParsedPage, SourceHints, parse_page
+from scanner.sources.wesng import looks_like_definitions
 from scanner.store.catalogue import (
     SourceRecord,
     SourceState,
@@ -82,13 +83,18 @@ def _guarded(parsed: ParsedPage, previous: SourceState, hints: SourceHints, now:
         log.warning("%s: %s", hints.name, message)
         health = SourceHealth(hints.name, hints.url, state, now, fetched.health.http_status, kept, message)
         return SourceRecord(health, etag=previous.etag, last_modified=previous.last_modified)
-    health = SourceHealth(hints.name, hints.url, "ok", now, fetched.health.http_status, count, parsed.family)
+    health = SourceHealth(hints.name, hints.url, "ok", now, fetched.health.http_status, count, _said(parsed))
     return replace(fetched, health=health, family=parsed.family, entries=parsed.entries,
                    includes=parsed.includes, ok=True)
 
 
+def _said(parsed: ParsedPage) -> str:
+    """A source's health message: its family, and what its parser counted and skipped (wesng)."""
+    return f"{parsed.family}: {parsed.summary}" if parsed.summary else parsed.family
+
+
 def _refresh_source(session: requests.Session, config: Config, hints: SourceHints, previous: SourceState,
-                    now: datetime) -> SourceRecord:
+                    now: datetime, kind: str = "page") -> SourceRecord:
     conditional = bool(previous.entries) and previous.url in ("", hints.url)
     etag = previous.etag if conditional else None
     modified = previous.last_modified if conditional else None
@@ -105,6 +111,10 @@ def _refresh_source(session: requests.Session, config: Config, hints: SourceHint
     fetched = SourceRecord(SourceHealth(hints.name, hints.url, "ok", now, result.status), etag=result.etag,
                            last_modified=result.last_modified)
     try:
+        if kind == "wesng" and not looks_like_definitions(result.body):
+            raise SourceError(f"{hints.url}: a kind = \"wesng\" source gave no zip archive "
+                              f"({result.content_type or 'no content type'}), not WES-NG's definitions.zip; "
+                              "check the url")
         parsed, error = parse_page(result.body, result.content_type, hints.url, hints), ""
     except SourceError as e:
         parsed, error = ParsedPage("unknown", ()), str(e)
@@ -152,7 +162,7 @@ def refresh_catalogue(config: Config, *, session: requests.Session | None = None
         records = []
         for done, source in enumerate(config.sources, 1):
             hints = SourceHints(source.name, source.url, source.products, source.roles)
-            records.append(_refresh_source(session, config, hints, previous[source.name], now))
+            records.append(_refresh_source(session, config, hints, previous[source.name], now, source.kind))
             if progress is not None:
                 progress(done, len(config.sources))
         return _store_and_merge(config, records, now)
@@ -160,8 +170,8 @@ def refresh_catalogue(config: Config, *, session: requests.Session | None = None
 
 def import_list(config: Config, path: Path, *, now: datetime | None = None,
                 wait: Callable[[str], None] | None = None) -> RefreshResult:
-    """Add a list file (Get-WindowsHotfixes XML, or kbscan's `catalogue list --format json`) as source
-    `import:<file name>`; importing it again replaces what it gave before."""
+    """Add a list file (Get-WindowsHotfixes XML, kbscan's `catalogue list --format json`, or WES-NG's
+    definitions.zip) as source `import:<file name>`; importing it again replaces what it gave before."""
     now = now or datetime.now(UTC)
     name = f"import:{path.name}"
     data = _read_list(path, config.http.max_bytes)
@@ -174,7 +184,7 @@ def import_list(config: Config, path: Path, *, now: datetime | None = None,
         parsed = parse_page(data, "application/xml", str(path), hints)
     if not parsed.entries:
         raise SourceError(f"{path}: the list holds no KB entries; nothing imported")
-    health = SourceHealth(name, str(path), "ok", now, None, len(parsed.entries), parsed.family)
+    health = SourceHealth(name, str(path), "ok", now, None, len(parsed.entries), _said(parsed))
     record = SourceRecord(health, parsed.family, entries=parsed.entries, includes=parsed.includes, ok=True)
     with RefreshLock(config.state_dir, wait):
         return _store_and_merge(config, [record], now)
@@ -196,7 +206,7 @@ def _read_list(path: Path, max_bytes: int) -> bytes:
 def catalogue_diff(config: Config, since: date | None) -> list[str]:
     if not config.database.exists():
         return ["no catalogue has been stored yet; run 'kbscan catalogue refresh'"]
-    with connected(config.database, readonly=True) as db:
+    with connected(config.database, readonly=True, older=True) as db:
         rows = changes_since(db, since)
     if not rows:
         return [f"no catalogue changes{' since ' + since.isoformat() if since else ''}"]
@@ -213,7 +223,7 @@ def status_lines(config: Config, now: datetime | None = None) -> list[str]:
     now = now or datetime.now(UTC)
     if not config.database.exists():
         return ["catalogue: embedded (no refresh stored yet; run 'kbscan catalogue refresh')"]
-    with connected(config.database, readonly=True) as db:
+    with connected(config.database, readonly=True, older=True) as db:
         stored = catalogue_stored(db)
         refreshed = catalogue_refreshed_at(db)
         health = source_health(db)

@@ -154,3 +154,19 @@ def test_python_dash_m_scanner_runs_the_same_cli():
                           text=True, cwd=REPO, check=False)
     assert done.returncode == 0
     assert "111 entries (embedded catalogue)" in done.stdout
+
+
+def test_readme_quick_start_shows_lines_the_command_really_prints_in_that_order():
+    """The README's first command prints what the README shows: each line of its output block, `[...]` cuts
+    aside, is a line of the real output, in the same order."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("What it prints", 1)[1].split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    code, text = run("--config", "examples/config.toml", "scan", "--at", "2013-12-20")
+    printed = text.splitlines()
+    at = 0
+    for line in shown:
+        if line.startswith("[..."):
+            continue
+        assert line in printed[at:], f"README line not printed (in this order): {line!r}"
+        at = printed.index(line, at) + 1
+    assert code == 1 and len([line for line in shown if not line.startswith("[...")]) > 20

@@ -132,12 +132,53 @@ def test_durations():
     ("Microsoft Windows Server 2022 Datacenter: Azure Edition", "10.0.20348", "ws2022"),
     ("Microsoft Windows Server Datacenter", "10.0.19042", None),  # semi-annual channel 20H2: no product
     # a client only when the caption names a client Windows
-    ("Microsoft Windows 10 Enterprise", "10.0.17763", "win10"),
+    ("Microsoft Windows 10 Enterprise", "10.0.17763", "win10-1809"),
     ("Microsoft Windows Embedded Standard", "6.1.7601 Service Pack 1 Build 7601", "win7"),
     ("Microsoft Windows 10 Pro", "10.0.20348", None),  # 20348 has no client
     ("Microsoft Contoso Appliance OS", "6.3.9600", None),  # unfamiliar: unknown, not win81
 ])
 def test_product_from_caption_and_build(caption: str | None, version: str | None, expected: str | None):
+    assert product_from(caption, version) == expected
+
+
+@pytest.mark.parametrize(("build", "client"), [
+    (10240, "win10-1507"), (10586, "win10-1511"), (14393, "win10-1607"), (15063, "win10-1703"),
+    (16299, "win10-1709"), (17134, "win10-1803"), (17763, "win10-1809"), (18362, "win10-1903"),
+    (18363, "win10-1909"), (19041, "win10-2004"), (19042, "win10-20h2"), (19043, "win10-21h1"),
+    (19044, "win10-21h2"), (19045, "win10-22h2"), (22000, "win11-21h2"), (22621, "win11-22h2"),
+    (22631, "win11-23h2"), (26100, "win11-24h2"), (26200, "win11-25h2"),
+])
+def test_windows_10_and_11_clients_get_their_versions_product_id(build: int, client: str):
+    family = "Windows 11" if client.startswith("win11") else "Windows 10"
+    assert product_from(f"Microsoft {family} Pro", f"10.0.{build} N/A Build {build}") == client
+
+
+@pytest.mark.parametrize(("build", "server"), [(14393, "ws2016"), (17763, "ws2019"), (20348, "ws2022"),
+                                               (26100, "ws2025")])
+def test_the_same_builds_with_a_server_caption_are_the_windows_server(build: int, server: str):
+    assert product_from("Microsoft Windows Server Datacenter", f"10.0.{build}") == server
+    assert product_from(f"Microsoft Windows Server {server[2:]} Standard", f"10.0.{build} N/A Build {build}") == server
+
+
+@pytest.mark.parametrize(("caption", "version", "expected"), [
+    ("Microsoft Windows 10 Pro", "10.0.19046", "win10"),  # a build kbscan does not know, in the family's range
+    ("Microsoft Windows 11 Enterprise", "10.0.27000.1000", "win11"),
+    ("Microsoft Windows 10 Pro", "10.0.22631", None),  # the caption names 10, the build is an 11: contradiction
+    ("Microsoft Windows 11 Pro", "10.0.19045", None),
+    ("Microsoft Windows 11 Pro", "10.0.21999", None),  # unknown and outside Windows 11's range
+    ("Microsoft Windows Embedded Standard", "10.0.30000", None),  # unknown build, no family named
+    ("Майкрософт Windows 10 Домашняя", "10.0.19044 Н/Д построение 19044", "win10-21h2"),  # Russian caption
+    ("Microsoft Windows 10 专业版", "10.0.18363 暂缺 Build 18363", "win10-1909"),
+    ("Майкрософт Windows Server 2012 R2 Standard", "6.3.9600 Н/Д построение 9600", "ws2012r2"),
+    # ® and ™ as console code pages render them
+    ("Microsoftr Windows VistaT Enterprise", "6.0.6002 Service Pack 2 Build 6002", "vista"),
+    ("Microsoftr Windows VistaT Business", None, "vista"),
+    ("Microsoft® Windows Vista™ Ultimate", "6.0.6001 Service Pack 1 Build 6001", "vista"),
+    ("Microsoft® Windows Server® 2008 Standard", None, "ws2008"),
+    ("Microsoftr Windows Serverr 2008 Datacenter", "6.0.6003 Service Pack 2 Build 6003", "ws2008"),
+])
+def test_builds_kbscan_does_not_know_and_localized_or_marked_captions(caption: str, version: str | None,
+                                                                      expected: str | None):
     assert product_from(caption, version) == expected
 
 

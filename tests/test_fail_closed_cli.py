@@ -196,3 +196,39 @@ def test_conflicting_release_dates_use_the_earliest_in_any_import_order(tmp_path
     report = scan(cfg, fleet, "--at", "2014-01-12")[1]
     rollup = next(f for f in report["hosts"][0]["findings"] if f["kb"] == "KB9200001")
     assert (rollup["status"], report["hosts"][0]["status"]) == ("missing", "noncompliant")  # due 2014-01-10
+
+
+def capped_systeminfo(host: str, announced: int, *kbs: str) -> bytes:
+    """systeminfo of Windows Server 2008 R2 whose hotfix list stops short of the count its header announces."""
+    text = systeminfo(host, *kbs, caption="Microsoft Windows Server 2008 R2 Enterprise").decode("utf-16-le")
+    text = text.replace(f"{len(kbs)} Hotfix(s) Installed.", f"{announced} Hotfix(s) Installed.")
+    return text.replace("6.2.9200 N/A Build 9200", "6.1.7601 Service Pack 1 Build 7601").encode("utf-16-le")
+
+
+def wmic_csv(host: str, *kbs: str) -> bytes:
+    """`wmic qfe list full /format:csv > file` as cmd writes it: UTF-16LE with a BOM, a blank first line, CR CR LF."""
+    rows = ["", "Node,Caption,CSName,Description,FixComments,HotFixID,InstallDate,InstalledBy,InstalledOn,Name,"
+            "ServicePackInEffect,Status"]
+    rows += [f"{host},http://support.microsoft.com/?kbid={kb[2:]},{host},Hotfix,,{kb},,NT AUTHORITY\\SYSTEM,"
+             "12/11/2013,,," for kb in kbs]
+    return ("\ufeff" + "\r\r\n".join(rows) + "\r\r\n").encode("utf-16-le")
+
+
+def test_a_capped_systeminfo_list_is_unknown_until_a_wmic_file_of_the_same_time_completes_it(tmp_path: Path):
+    fleet = tmp_path / "fleet"
+    fleet.mkdir()
+    now = datetime.now(UTC).replace(microsecond=0)
+    write(fleet / "cl08-07.txt", capped_systeminfo("CL08-07", 273, "KB2905412"), modified=now)
+    cfg = config(tmp_path, '[[hosts]]\nmatch = "CL08-*"\nroles = ["failover-clustering"]\n')
+    code, report = scan(cfg, fleet, "--at", "2014-01-20")
+    [host] = report["hosts"]
+    assert (code, host["status"], host["os"]) == (1, "unknown", "ws2008r2")
+    assert (host["inventory"]["listed"], host["inventory"]["announced"]) == (1, 273)
+    assert host["reasons"] == ["systeminfo listed 1 of 273 hotfixes, so KB2779069 may be installed but unlisted; "
+                               "collect with wmic qfe, Get-HotFix or the collector (collect-inventory.ps1) and keep "
+                               "that file beside this one"]
+    write(fleet / "cl08-07-qfe.csv", wmic_csv("CL08-07", "KB2905412", "KB2779069"), modified=now)
+    code, report = scan(cfg, fleet, "--at", "2014-01-20")
+    [host] = report["hosts"]
+    assert (code, host["status"], host["reasons"]) == (0, "compliant", [])
+    assert (host["inventory"]["listed"], host["inventory"]["announced"]) == (None, None)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from scanner import inventory, inventory_cache
+from scanner.inventory import one_file
 from scanner.inventory_cache import InventoryCache, read_paths_cached
 from scanner.store import cache as cache_store
 from scanner.store.db import open_database
@@ -67,7 +68,8 @@ def test_removed_files_leave_the_cache_and_it_persists(folder: Path, tmp_path: P
 
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths inventory.parse_bytes was really called for."""
+    """The paths parse_bytes was really called for (through inventory/one_file.py, which both the cache
+    and inventory.read_file read and parse with)."""
     calls: list[str] = []
     real = inventory.parse_bytes
 
@@ -75,7 +77,7 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         calls.append(Path(path).name)
         return real(data, path, **kwargs)
 
-    monkeypatch.setattr(inventory, "parse_bytes", counting)
+    monkeypatch.setattr(one_file, "parse_bytes", counting)
     return calls
 
 
@@ -140,3 +142,26 @@ def test_scanning_another_folder_keeps_the_first_folders_entries(folder: Path, t
     read_paths_cached([other], cache=cache)
     assert len(cache.files) == 7 and not cache.gone
     assert read_paths_cached([folder / "missing"], cache=cache) == inventory.read_paths([folder / "missing"])
+
+
+CORPUS = Path(__file__).resolve().parent / "data" / "inventory" / "corpus"
+DOUBTED = ("capped-cut-number-en.txt", "suffix-systeminfo.txt", "HV90.txt", "one-host-no-kb.csv")
+
+
+def test_announced_listed_warnings_and_raw_ids_survive_the_stored_cache(tmp_path: Path):
+    target = tmp_path / "inv"
+    target.mkdir()
+    for name in DOUBTED:
+        shutil.copy(CORPUS / name, target / name)
+    read = inventory.read_paths([target])
+    cache = InventoryCache()
+    assert read_paths_cached([target], cache=cache) == read
+    db = open_database(tmp_path / "kbscan.db")
+    cache_store.save(db, *cache.take_changes())
+    restored = InventoryCache(files=cache_store.load(db))
+    again = read_paths_cached([target], cache=restored)
+    assert (again, restored.parsed) == (read, 0)  # rebuilt from the stored form alone
+    hosts = {h.host: h for h in again[0]}
+    assert (hosts["NODE-CUT"].announced, hosts["NODE-CUT"].listed, hosts["NODE-CUT"].incomplete) == (352, 244, True)
+    assert {u.kb: u.raw for u in hosts["XP03"].updates}["KB2536276"] == "KB2536276-v2"
+    assert hosts["HV90"].warnings and hosts["HV73"].warnings

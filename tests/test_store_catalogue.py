@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from scanner.errors import StoreError
 from scanner.models import CatalogueEntry, Kind, SourceHealth
 from scanner.store import catalogue as store
 from scanner.store.catalogue import (
@@ -139,9 +140,11 @@ def test_a_database_from_before_the_source_column_is_migrated(db_path: Path):
                 "'added', 'x')")
     old.commit()
     old.close()
-    with connected(db_path, readonly=True) as db:  # read-only opens never migrate, and still read
+    with pytest.raises(StoreError, match="schema version 0, older than"), connected(db_path, readonly=True):
+        pass  # read-only opens never migrate
+    with connected(db_path, readonly=True, older=True) as db:  # ... and, where asked to, read it as it is
         assert [r["source"] for r in changes_since(db, None)] == [None]
-    with connected(db_path) as db:
+    with connected(db_path) as db:  # schema step 1 adds the column
         assert "source" in db["catalogue_changes"].columns_dict
         save_refresh(db, [record("cluster", (ROLLUP,))], [ROLLUP], T1)
         assert [r["source"] for r in changes_since(db, None)] == [None, "cluster"]

@@ -1,4 +1,5 @@
-"""The disk side of inventories: expand folders, enforce the size cap, read files into hosts + errors."""
+"""The disk side of inventories: expand folders and read their files into hosts + errors (one by one or in
+a process pool; one file: one_file.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,11 @@ import os
 import pathlib
 from collections.abc import Callable, Sequence
 
-from scanner.errors import InventoryReadError
-from scanner.files import Refused, read_bounded
+from scanner.inventory.one_file import DEFAULT_MAX_BYTES, read_file
+from scanner.inventory.one_file import error_entry as _error
 from scanner.inventory.parallel import read_in_pool, workers_for
 from scanner.models import HostInventory, InventoryError
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _SKIPPED_SUFFIXES = (".md", ".tmp", ".partial")
 
 
@@ -44,45 +44,6 @@ def iter_files(paths: Sequence[pathlib.Path]) -> list[pathlib.Path]:
                 seen.add(key)
                 result.append(item)
     return result
-
-
-def _error(path: str, message: str) -> InventoryError:
-    """An `errors` entry: the path in its own field, so the message does not repeat it."""
-    prefix = f"{path}: "
-    return InventoryError(path, message[len(prefix):] if message.startswith(prefix) else message)
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"
-
-
-def read_file(path: pathlib.Path, *, max_bytes: int = DEFAULT_MAX_BYTES
-              ) -> tuple[list[HostInventory], list[InventoryError]]:
-    """Reads one file (size cap checked BEFORE reading the whole file), never raises for a bad file."""
-    from scanner.inventory import parse_bytes  # the package imports this module
-
-    name = str(path)
-    cap = f"{max_bytes / 1024 / 1024:g} MB"
-    too_big = f"over the {cap} inventory cap; raise [inventory] max_bytes or split the file"
-    try:
-        data = read_bounded(path, max_bytes)
-    except Refused as refused:
-        return [], [_error(name, {
-            "special": "is not a regular file (a pipe, socket or device); point the inventory paths at "
-                       "files or folders",
-            "too-big": f"file is {_megabytes(refused.size)}, {too_big}",
-        }.get(refused.why, f"file grew past {cap} while being read, {too_big}"))]
-    except FileNotFoundError:
-        return [], [_error(name, "no such file or folder; check the inventory paths")]
-    except IsADirectoryError:
-        return [], [_error(name, "is a folder; pass it to read_paths to read its files")]
-    except OSError as error:
-        return [], [_error(name, f"cannot be read ({error.strerror or error}); check "
-                                   "that kbscan may read it")]
-    try:
-        return parse_bytes(data, name), []
-    except InventoryReadError as error:  # the caller reports it (report `errors`, the daemon's log)
-        return [], [_error(name, str(error))]
 
 
 def read_paths(

@@ -54,6 +54,14 @@ class HotfixJsonReader(Reader):
             per_host.setdefault(host, []).append(
                 (kb if isinstance(kb, str) else str(kb), _date_text(fields.get("installedon"))))
         first = day_first_from({when for pairs in per_host.values() for _, when in pairs}, day_first)
-        return [make_host(host, path, self.name, build_updates((kb for kb, _ in pairs),
-                                                              (when for _, when in pairs), first))
-                for host, pairs in per_host.items()]
+        hosts = []
+        for host, pairs in per_host.items():
+            updates = build_updates([kb for kb, _ in pairs], [when for _, when in pairs], first)
+            warnings = () if updates else (f"its {len(pairs)} hotfix objects hold no KB id (such as "
+                                           f"{pairs[0][0][:40]!r})",)
+            hosts.append(make_host(host, path, self.name, updates, warnings=warnings))
+        if not any(host.updates for host in hosts):
+            raise self.fail(path, f"none of its {len(items)} hotfix objects holds a KB id (HotFixID "
+                            f"{next(iter(per_host.values()))[0][0][:40]!r}); export Get-HotFix again or use "
+                            "the collector")
+        return hosts

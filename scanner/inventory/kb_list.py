@@ -9,7 +9,7 @@ from scanner.inventory.tables import text_lines
 from scanner.inventory.values import build_updates, kb_or_none, make_host
 from scanner.models import HostInventory
 
-_FIRST = re.compile(r"^KB\d{3,8}[ \t]*(?:\r?\n|\r|$)", re.IGNORECASE)
+_FIRST = re.compile(r"^KB\d{3,8}(?:v\d+|[-_][A-Za-z0-9]+)*[ \t]*(?:\r?\n|\r|$)", re.IGNORECASE)
 # Get-HotFix's HotFixID of an update without a KB (`File 1`) and pre-KB Q numbers: listed, not KBs.
 _NOT_KB = re.compile(r"^(?:File \d+|Q\d+)$", re.IGNORECASE)
 
@@ -32,6 +32,8 @@ class KbListReader(Reader):
             raise self.fail(path, f"line {bad} is {ids[bad - 1][:60]!r}, not a KB id; a bare list holds "
                             "one KB id a line (for more, export Get-HotFix | Export-Csv)")
         kbs = [item for item in ids if item]
-        if not kbs:
-            raise self.fail(path, "the list holds no KB id")
-        return [make_host("", path, self.name, build_updates(kbs, [None] * len(kbs)))]
+        updates = build_updates(kbs, [None] * len(kbs))
+        if not updates:
+            raise self.fail(path, f"the list holds no KB id ({len(kbs)} entries such as {kbs[0][:40]!r})"
+                            if kbs else "the list holds no KB id")
+        return [make_host("", path, self.name, updates)]

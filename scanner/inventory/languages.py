@@ -58,6 +58,26 @@ LANGUAGES: dict[str, Labels] = {
         os_version=("Versión del sistema operativo",),
         hotfixes=("Revisión(es)",),
     ),
+    # The languages below are from real systeminfo output in public captures; a label not seen in one is
+    # left out (an empty tuple) and the fallbacks above find that field.
+    "ru": Labels(
+        host=("Имя узла",),
+        os_name=("Название ОС",),
+        os_version=("Версия ОС",),
+        hotfixes=("Исправление(я)",),
+    ),
+    "zh-cn": Labels(
+        host=("主机名",),
+        os_name=("OS 名称",),
+        os_version=("OS 版本",),
+        hotfixes=("修补程序",),
+    ),
+    "ja": Labels(
+        host=(),
+        os_name=("OS 名",),
+        os_version=("OS バージョン",),
+        hotfixes=(),
+    ),
 }
 
 

@@ -17,17 +17,21 @@ from datetime import date, datetime
 from functools import lru_cache
 from operator import attrgetter
 
+from scanner.inventory.one_file import read_file
 from scanner.models import HostInventory, InstalledUpdate, InventoryError
 
 AUTO_MIN_FILES = 200  # below this a pool's start-up (~0.1 s) is more than it saves
 CHUNK = 100  # files per task: small enough to spread the work, large enough to amortise a task
 
 Result = tuple[list[HostInventory], list[InventoryError]]
-# host, path, format, KB ids, install-date ordinals (0: unknown), os, caption, version, roles, cluster, collected
-_Host = tuple[str, str, str, tuple[str, ...], tuple[int, ...], str | None, str | None, str | None,
-              tuple[str, ...] | None, str | None, datetime | None]
+# host, path, format, KB ids, install-date ordinals (0: unknown), raw ids (None when no update has one), os,
+# caption, version, roles, cluster, collected, announced, listed, warnings
+_Host = tuple[str, str, str, tuple[str, ...], tuple[int, ...], tuple[str | None, ...] | None, str | None,
+              str | None, str | None, tuple[str, ...] | None, str | None, datetime | None, int | None,
+              int | None, tuple[str, ...]]
 _Packed = tuple[list[_Host], list[tuple[str, str]]]
 _KB = attrgetter("kb")
+_RAW = attrgetter("raw")
 
 
 def workers_for(files: int, workers: int | None) -> int:
@@ -45,8 +49,10 @@ def _ordinal(update: InstalledUpdate) -> int:
 
 
 def _pack(host: HostInventory) -> _Host:
+    raws = tuple(map(_RAW, host.updates))
     return (host.host, host.path, host.format, tuple(map(_KB, host.updates)), tuple(map(_ordinal, host.updates)),
-            host.os, host.os_caption, host.os_version, host.roles, host.cluster, host.collected_at)
+            raws if any(raws) else None, host.os, host.os_caption, host.os_version, host.roles, host.cluster,
+            host.collected_at, host.announced, host.listed, host.warnings)
 
 
 @lru_cache(maxsize=1 << 12)
@@ -55,9 +61,12 @@ def _day(ordinal: int) -> date | None:
 
 
 def _unpack(packed: _Host) -> HostInventory:
-    name, path, fmt, kbs, ordinals, os_id, caption, version, roles, cluster, collected = packed
-    return HostInventory(name, path, fmt, tuple(map(InstalledUpdate, kbs, map(_day, ordinals))), os_id, caption,
-                         version, roles, cluster, collected)
+    (name, path, fmt, kbs, ordinals, raws, os_id, caption, version, roles, cluster, collected, announced,
+     listed, warnings) = packed
+    days = map(_day, ordinals)
+    updates = tuple(map(InstalledUpdate, kbs, days, raws) if raws is not None else map(InstalledUpdate, kbs, days))
+    return HostInventory(name, path, fmt, updates, os_id, caption, version, roles, cluster, collected,
+                         announced=announced, listed=listed, warnings=warnings)
 
 
 def _start_worker() -> None:
@@ -65,8 +74,6 @@ def _start_worker() -> None:
 
 
 def _read_chunk(args: tuple[list[str], int]) -> list[_Packed]:
-    from scanner.inventory.files import read_file
-
     paths, max_bytes = args
     packed: list[_Packed] = []
     for path in paths:

@@ -4,8 +4,11 @@ A field is a line that starts in column 0 with a label ending at the first colon
 indented lines below it belong to it (`[01]: KB2779069`, processor and network card details). A host
 record starts at each host-name field, whatever its language (`_starts`), so files joined from hosts in
 different display languages come apart. Known labels come from `languages.LANGUAGES`; for a language
-not listed there the first field is the host, the first `Microsoft Windows...` value the OS name, the
-first `N.N.NNNN` value the OS version and the field whose entries are KB ids the hotfix list.
+not listed there the first field is the host (when its value is one word that is no caption or version;
+else, as without a `Host Name` line, the file name, with a warning), the first `Microsoft Windows...`
+value (else the first value naming a Windows product) the OS name, the first `N.N.NNNN` value the OS
+version and the field whose entries are KB ids the hotfix list. The hotfix list's count and its last
+entry follow hotfix_count.py.
 """
 
 from __future__ import annotations
@@ -14,25 +17,33 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from scanner.inventory.hotfix_count import HotfixList, hotfix_list
 from scanner.inventory.interface import Reader
 from scanner.inventory.languages import LABELS, Field, normalise_label
-from scanner.inventory.values import build_updates, make_host
-from scanner.models import HostInventory, InstalledUpdate
+from scanner.inventory.values import make_host
+from scanner.models import HostInventory
 
 # An OS caption, shared with systeminfo_csv: `Microsoft Windows Server 2012 R2`, `Microsoft Hyper-V
 # Server 2012`, `Microsoft Azure Stack HCI`, and WS2008's `Microsoft® Windows Server® 2008` as cmd
 # prints it in a code page without ® (`Microsoftr Windows Serverr 2008`), as `Microsoft(R)` (2003) or
 # as an ASCII conversion leaves it (`Microsoft? Windows Server? 2008`, `Out-File -Encoding ascii`).
-CAPTION = re.compile(r"^Microsoft(?:®|\(R\)|r|\?)?\s.*?\b(?:Windows|Hyper-V|Azure)\b", re.IGNORECASE)
+# Russian Windows writes the company in Cyrillic (`Майкрософт Windows Server 2012 R2 Standard`).
+CAPTION = re.compile(r"^(?:Microsoft|Майкрософт)(?:®|\(R\)|r|\?)?\s.*?\b(?:Windows|Hyper-V|Azure)\b",
+                     re.IGNORECASE)
+# A value that names a Windows product without the company (`Windows Server 2012 R2 Standard`): the
+# caption of last resort when no label is known and no value starts with the company.
+NAMES_WINDOWS = re.compile(r"\bWindows(?:®|\(R\)|r|\?)?\s+(?:\S+\s+)*?(?:Server|Vista|XP|7|8(?:\.1)?|10|11|"
+                           r"Embedded)\b", re.IGNORECASE)
 VERSION = re.compile(r"^\d+\.\d+\.\d{3,5}\b")
-ENTRY = re.compile(r"^\s*\[\d+\]:[ \t]*(\S*)", re.MULTILINE)
+# An entry's text: one word, or `File 1` (the placeholder WMI lists for some updates).
+ENTRY = re.compile(r"^[ \t]*\[\d+\]:[ \t]*(\S*(?: \d+)?)", re.MULTILINE)
 # A hotfix entry: a KB id, or the `File 1` placeholder WMI lists for some old updates (a fresh host may list
 # nothing else); processor (`Intel64 Family 6...`) and network card entries never match.
 KB_ENTRY = re.compile(r"^\s*\[\d+\]:[ \t]*(?:KB\d|File \d)", re.MULTILINE | re.IGNORECASE)
-_COUNT = re.compile(r"\d+")
+_HOST_LIKE = re.compile(r"^[^\s:;,/\\<>|\"]+$")  # one word: a host name, never a caption or a sentence
 _LABEL = re.compile(r"^([^\s:][^:\r\n]*?)[ \t]*:(?:[ \t]+|(?=\r?$))([^\r\n]*?)[ \t]*\r?$", re.MULTILINE)
 _SNIFF_LABEL = re.compile(r"^[^\s:][^:\r\n]{0,80}?:[ \t]+\S", re.MULTILINE)
-_SNIFF_WINDOWS = re.compile(r"^[^\s:][^:\r\n]{0,80}?:[ \t]+Microsoft\b", re.MULTILINE)
+_SNIFF_WINDOWS = re.compile(r"^[^\s:][^:\r\n]{0,80}?:[ \t]+(?:Microsoft|Майкрософт)\b", re.MULTILINE)
 
 
 @dataclass
@@ -44,15 +55,28 @@ class SiField:
     block: str
 
 
-def hotfix_updates(reader: Reader, path: str, host: str, header: str, entries: Sequence[str]
-                   ) -> tuple[InstalledUpdate, ...]:
-    """KBs from the `[NN]: ...` entries (`File 1`, `Q147222` skipped); fewer entries than the header's
-    count (`5 Hotfix(s) Installed.`) means the output was cut off."""
-    declared = _COUNT.search(header)
-    if declared and len(entries) < int(declared.group()):
-        raise reader.fail(path, f"host {host or '?'} lists {len(entries)} of the {declared.group()} "
-                          "hotfixes its header announces; the file looks truncated, run systeminfo again")
-    return build_updates(entries, [None] * len(entries))
+NO_HOST = ("the output has no host-name line (Host Name:), so the host is named after the file; "
+           "save each host's complete systeminfo output as HOSTNAME.txt")
+
+
+def host_of(value: str | None, label_kind: Field | None) -> str | None:
+    """The host name from a host field, or None when that field cannot be one: the first field of a
+    record in an unknown language is taken only when its value is one word that is no caption or
+    version (a file whose `Host Name` line was cut away starts with the OS name)."""
+    if value is None:
+        return None
+    if label_kind is Field.HOST:
+        return value
+    if label_kind is None and _HOST_LIKE.match(value) and not CAPTION.match(value) and not VERSION.match(value):
+        return value
+    return None
+
+
+def caption_of(values: Sequence[str]) -> str | None:
+    """The OS caption among values no known label names: the first `Microsoft ... Windows` value, else
+    the first value that names a Windows product (`Windows Server 2012 R2 Standard`)."""
+    return next((value for value in values if CAPTION.match(value)), None) or next(
+        (value for value in values if NAMES_WINDOWS.search(value)), None)
 
 
 def _records(text: str) -> tuple[list[SiField], list[list[SiField]]]:
@@ -105,17 +129,26 @@ class SysteminfoReader(Reader):
         if any(map(_lists_kbs, leading)):  # an error line (`ERROR: The RPC server...`) is fine, a host is not
             raise self.fail(path, "the file starts inside a host's output (a hotfix list before the first "
                             "host name); copy the complete file or run systeminfo again")
-        return [self._host(record, path) for record in records]
+        ends_inside = not text.endswith(("\n", "\r"))
+        hosts = [self._host(record, path, ends_inside and index == len(records) - 1)
+                 for index, record in enumerate(records)]
+        if len(hosts) > 1 and any(NO_HOST in host.warnings for host in hosts):
+            raise self.fail(path, "the file joins several hosts and one of them has no host-name line "
+                            "(Host Name:); save each host's systeminfo to its own file")
+        return hosts
 
-    def _host(self, record: list[SiField], path: str) -> HostInventory:
+    def _host(self, record: list[SiField], path: str, last_in_file: bool) -> HostInventory:
         known: dict[Field, SiField] = {}
         for item in record:
             kind = LABELS.get(item.label)
             if kind is not None and kind not in known:
                 known[kind] = item
-        host = known[Field.HOST].value if Field.HOST in known else record[0].value
-        caption = known[Field.OS_NAME].value if Field.OS_NAME in known else next(
-            (item.value for item in record if CAPTION.match(item.value)), None)
+        first = known.get(Field.HOST) or record[0]
+        found = host_of(first.value, LABELS.get(first.label))
+        warnings = () if found is not None else (NO_HOST,)
+        host = found or ""
+        caption = known[Field.OS_NAME].value if Field.OS_NAME in known else caption_of(
+            [item.value for item in record if item.label not in LABELS])
         version = known[Field.OS_VERSION].value if Field.OS_VERSION in known else next(
             (item.value for item in record if VERSION.match(item.value)), None)
         lists = [item for item in record if _lists_kbs(item)]
@@ -127,6 +160,17 @@ class SysteminfoReader(Reader):
         if hotfixes is None:
             raise self.fail(path, f"host {host or '?'} has no hotfix section (Hotfix(s): ...); the file "
                             "looks truncated or is not complete systeminfo output, run systeminfo again")
-        entries = ENTRY.findall(hotfixes.block)
-        updates = hotfix_updates(self, path, host, hotfixes.value, entries)
-        return make_host(host, path, self.name, updates, caption=caption, version=version)
+        found_list = self._list(hotfixes, last_in_file and hotfixes is record[-1])
+        return make_host(host, path, self.name, found_list.updates, caption=caption, version=version,
+                         announced=found_list.announced, listed=found_list.listed,
+                         warnings=(*warnings, *found_list.warnings))
+
+    @staticmethod
+    def _list(hotfixes: SiField, at_end: bool) -> HotfixList:
+        """The hotfix list; `at_end`: this field closes a file that does not end with a line end, so the
+        file ends inside its last entry (when it has one)."""
+        block = hotfixes.block
+        entries = ENTRY.findall(block)
+        ends_inside = at_end and bool(entries) and not block.rstrip(" \t").endswith(("\n", "\r"))
+        last_text = block[block.rfind("]:") + 2:].split("\n", 1)[0] if entries else None
+        return hotfix_list(hotfixes.value, entries, ends_inside=ends_inside, last_text=last_text)

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import re
 
+from scanner.inventory.hotfix_count import hotfix_list
 from scanner.inventory.interface import Reader
 from scanner.inventory.languages import LABELS, Field, normalise_label
-from scanner.inventory.systeminfo import CAPTION, VERSION, hotfix_updates
+from scanner.inventory.systeminfo import NO_HOST, VERSION, caption_of, host_of
 from scanner.inventory.tables import csv_lines, delimiter_of, read_csv
 from scanner.inventory.values import make_host
 from scanner.models import HostInventory
 
 _SNIFF_ENTRY = re.compile(r',\[\d{2,}\]: ')
-_ENTRY = re.compile(r"^\s*\[\d+\]:[ \t]*(\S*)")
+_ENTRY = re.compile(r"^\s*\[\d+\]:[ \t]*(\S*(?: \d+)?)")
 _KB_ENTRY = re.compile(r",\s*\[\d+\]:[ \t]*KB\d", re.IGNORECASE)
 
 
@@ -57,14 +58,19 @@ class SysteminfoCsvReader(Reader):
                 hosts.append(self._host(row, columns, path))
         if not hosts:
             raise self.fail(path, "the CSV has a header but no host rows; the file looks truncated")
+        if len(hosts) > 1 and any(NO_HOST in host.warnings for host in hosts):
+            raise self.fail(path, "the file joins several hosts and one of them has no host-name column; "
+                            "export each host's systeminfo /fo csv to its own file")
         return hosts
 
     def _host(self, row: list[str], columns: dict[Field, int], path: str) -> HostInventory:
         def known(kind: Field) -> str | None:
             return row[columns[kind]] if kind in columns else None
 
-        host = known(Field.HOST) or row[0]
-        caption = known(Field.OS_NAME) or next((cell for cell in row if CAPTION.match(cell)), None)
+        named = known(Field.HOST)
+        host = host_of(named, Field.HOST) if named is not None else host_of(row[0], None)
+        caption = known(Field.OS_NAME) or caption_of(
+            [cell for index, cell in enumerate(row) if index not in columns.values()])
         version = known(Field.OS_VERSION) or next((cell for cell in row if VERSION.match(cell)), None)
         cell = known(Field.HOTFIXES)
         if cell is None:
@@ -74,5 +80,8 @@ class SysteminfoCsvReader(Reader):
                             "complete systeminfo /fo csv output")
         parts = cell.split(",")
         entries = [match[1] for part in parts[1:] if (match := _ENTRY.match(part))]
-        updates = hotfix_updates(self, path, host, parts[0], entries)
-        return make_host(host, path, self.name, updates, caption=caption, version=version)
+        last_text = parts[-1].split("]:", 1)[-1] if entries else None
+        found = hotfix_list(parts[0], entries, last_text=last_text)
+        warnings = (*(() if host else (NO_HOST,)), *found.warnings)
+        return make_host(host or "", path, self.name, found.updates, caption=caption, version=version,
+                         announced=found.announced, listed=found.listed, warnings=warnings)

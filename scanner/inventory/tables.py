@@ -11,7 +11,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from scanner.inventory.interface import Reader
-from scanner.inventory.values import build_updates, day_first_from, make_host, normalise_host
+from scanner.inventory.values import build_updates, day_first_from, is_cut, make_host, normalise_host
 from scanner.models import HostInventory
 
 csv.field_size_limit(16 * 1024 * 1024)  # a systeminfo CSV cell holds every hotfix of a host
@@ -228,12 +228,38 @@ def hosts_from_table(
     first = day_first_from(set(map(itemgetter(date_col), table.rows)) if date_col is not None else (),
                            day_first)
     per_host: dict[str, list[list[str]]] = {}
+    names: dict[str, str] = {}  # group key -> the host cell as written (make_host words a cut one)
     # Rows of one host are usually contiguous: group them in C, merge the rest ("hv01" = "HV01.x.local").
     for host, group in groupby(table.rows, key=_host_key(host_cols)):
-        per_host.setdefault(normalise_host(host), []).extend(group)
+        key = f"\0{host}" if is_cut(host) else normalise_host(host)  # `DESKTOP-SJ...` is no name to normalise
+        names.setdefault(key, host)
+        per_host.setdefault(key, []).extend(group)
+    cut = [names[key] for key in per_host if key.startswith("\0")]
+    if len(cut) > 1 or (cut and len(per_host) > 1):
+        raise reader.fail(path, f"the host column is cut off by the console ({cut[0]!r}) in a table of "
+                          f"{len(per_host)} hosts, so their rows cannot be told apart; export with Export-Csv "
+                          "or Format-Table -AutoSize")
     kbs, dates = itemgetter(kb_col), (itemgetter(date_col) if date_col is not None else _blank)
-    return [make_host(host, path, reader.name, build_updates(map(kbs, rows), map(dates, rows), first))
-            for host, rows in per_host.items()]
+    hosts = []
+    for key, rows in per_host.items():
+        updates = build_updates(map(kbs, rows), map(dates, rows), first)
+        hosts.append(make_host(names[key], path, reader.name, updates, warnings=_no_kb(rows, updates, kbs)))
+    if not any(host.updates for host in hosts):
+        sample = next((value for row in table.rows if (value := kbs(row).strip())), "")
+        raise reader.fail(path, f"none of its {len(table.rows)} hotfix rows holds a KB id (the "
+                          f"{table.header[kb_col]} column holds {sample[:40]!r}"
+                          f"{' and the like' if len(table.rows) > 1 else ''}); export Get-HotFix or wmic qfe "
+                          "again, or use the collector")
+    return hosts
+
+
+def _no_kb(rows: Sequence[list[str]], updates: tuple[object, ...], kbs: Callable[[list[str]], str]
+           ) -> tuple[str, ...]:
+    """A host warning when its rows hold no KB id at all (`File 1` only, junk): never a silent empty host."""
+    if updates:
+        return ()
+    sample = next((value for row in rows if (value := kbs(row).strip())), "")
+    return (f"its {len(rows)} hotfix rows hold no KB id (such as {sample[:40]!r})",)
 
 
 def _blank(row: list[str]) -> str:

@@ -72,10 +72,27 @@ def host_from_path(path: str) -> str:
     return normalise_host(stem)
 
 
+# A KB id with a package suffix, as Get-HotFix and wmic list some old updates: `KB893803v2`,
+# `KB2536276-v2`, `KB2510531-IE8`, `KB2378111_WM9`: the KB is the number (group 1), the suffix only
+# names the package variant. Only with the `KB` prefix: a bare `943729-2` is not read as a KB.
+_SUFFIXED = re.compile(r"^\s*KB\s*0*([1-9][0-9]{3,7})(?:v\d{1,3}|(?:[-_][A-Za-z0-9]{1,12}){1,3})\s*$", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1 << 16)
 def kb_or_none(value: str) -> str | None:
-    """`models.try_kb_id`, cached: the same few hundred KB ids repeat across every host."""
-    return try_kb_id(value)
+    """`models.try_kb_id`, cached (the same few hundred KB ids repeat across every host), that also reads
+    a KB id with a package suffix (`KB2536276-v2` -> `KB2536276`). `File 1`, `Q147222` and junk: None."""
+    found = try_kb_id(value)
+    if found is None and (match := _SUFFIXED.match(value)):
+        return "KB" + match[1]
+    return found
+
+
+@lru_cache(maxsize=1 << 12)
+def raw_id(value: str) -> str | None:
+    """The id as written when it carries more than the KB (a suffix: `KB2536276-v2`), else None: a
+    spelling (`kb2779069`, wmic's `943729`) is not kept, since it says nothing the KB id does not."""
+    return value.strip() if try_kb_id(value) is None and _SUFFIXED.match(value) else None
 
 
 def install_date(text: str, day_first: bool | DateOrder) -> date | None:
@@ -127,13 +144,19 @@ _update = lru_cache(maxsize=1 << 18)(InstalledUpdate)
 def build_updates(kb_texts: Iterable[str], date_texts: Iterable[str | None],
                   day_first: bool | DateOrder = False) -> tuple[InstalledUpdate, ...]:
     """KB texts and their date texts -> one update per KB, sorted by KB number; when a KB comes twice
-    the earliest known date wins. Texts that are not KB ids (`File 1`, `Q147222`) are skipped.
+    the earliest known date wins. Texts that are not KB ids (`File 1`, `Q147222`) are skipped; a KB id
+    with a package suffix (`KB2536276-v2`) is the KB, its text kept as the update's `raw`.
 
     This is the hot path of every reader (10,000 hosts x 250 KBs): it runs as map/zip/dict over
-    one-argument caches, with no Python-level loop per row unless a KB repeats.
+    one-argument caches, with no Python-level loop per row unless a KB repeats or carries a suffix.
     """
-    kbs = list(map(kb_or_none, kb_texts))
+    texts = kb_texts if isinstance(kb_texts, list) else list(kb_texts)
+    kbs = list(map(kb_or_none, texts))
     days = list(map(_dates_in(_order(day_first)), date_texts))
+    if kbs != texts:  # some id not written as a KB id: a suffix, wmic's `943729`, `File 1`
+        raws = list(map(raw_id, texts))
+        if any(raws):
+            return _with_raw(kbs, days, raws)
     found: dict[str | None, date | None] = dict(zip(kbs, days, strict=True))
     skipped = kbs.count(None)
     found.pop(None, None)
@@ -149,12 +172,35 @@ def build_updates(kb_texts: Iterable[str], date_texts: Iterable[str | None],
     return tuple(map(_update, order, map(best.__getitem__, order)))
 
 
+def _with_raw(kbs: list[str | None], days: list[date | None], raws: list[str | None]
+              ) -> tuple[InstalledUpdate, ...]:
+    """build_updates' slow path for lists holding suffixed ids: the earliest date wins as there, and
+    the kept entry's raw text goes with it."""
+    best: dict[str, tuple[date | None, str | None]] = {}
+    for kb, day, raw in zip(kbs, days, raws, strict=True):
+        if kb is None:
+            continue
+        kept = best.get(kb)
+        if kept is None or (day is not None and (kept[0] is None or day < kept[0])):
+            best[kb] = (day, raw if raw is not None or kept is None else kept[1])
+    order = sorted(sorted(best), key=len)
+    return tuple(_update(kb, *best[kb]) for kb in order)
+
+
 def clean(value: object) -> str | None:
     """A stripped string, or None for blank/missing/non-string values."""
     if not isinstance(value, str):
         return None
     value = value.strip()
     return value or None
+
+
+CUT_MARKS = ("...", "\u2026")  # how a console table ends a value too long for its column
+
+
+def is_cut(value: str) -> bool:
+    """A value a console table cut short (`DESKTOP-SJ...`, `DESKTOP-SJ…`): never used as a name."""
+    return value.rstrip().endswith(CUT_MARKS)
 
 
 def make_host(
@@ -168,9 +214,21 @@ def make_host(
     roles: tuple[str, ...] | None = None,
     cluster: str | None = None,
     collected_at: datetime | None = None,
+    announced: int | None = None,
+    listed: int | None = None,
+    warnings: tuple[str, ...] = (),
 ) -> HostInventory:
-    """A HostInventory with the host name normalised and the product derived from caption + version."""
+    """A HostInventory with the host name normalised and the product derived from caption + version.
+
+    A host name a console table cut short (`is_cut`) is never used: the host is named after the file,
+    with a warning saying so.
+    """
     caption, version = clean(caption), clean(version)
+    if is_cut(host):
+        warnings = (*warnings, f"the host name {host.strip()!r} is cut off (a console table shortens long "
+                    "values), so the host is named after the file; export with Export-Csv or widen the "
+                    "console (Format-Table -AutoSize)")
+        host = ""
     name = normalise_host(host) or host_from_path(path) or path
     for value in (name, clean(cluster) or ""):
         if problem := host_problem(value):
@@ -179,4 +237,5 @@ def make_host(
         host=name, path=path, format=fmt, updates=updates,
         os=product_from(caption, version), os_caption=caption, os_version=version,
         roles=roles, cluster=clean(cluster), collected_at=collected_at,
+        announced=announced, listed=listed, warnings=warnings,
     )

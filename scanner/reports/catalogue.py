@@ -8,6 +8,7 @@ from typing import Any
 
 from scanner.catalogue import Catalogue
 from scanner.models import CatalogueEntry, HostInventory, InventoryError
+from scanner.printable import printable
 
 _FACTS = ("title", "kind", "released", "products", "roles", "supersedes", "included_in",
           "standalone", "download")
@@ -77,14 +78,28 @@ def render_entry(entry: CatalogueEntry, catalogue: Catalogue) -> str:
 
 
 def inventory_data(inv: HostInventory) -> dict[str, Any]:
+    """`kbscan inventory --format json`: the fields DESIGN.md names, plus `announced` / `listed` (the
+    hotfix count a systeminfo header states and the entries read whole; null for formats without a
+    count), `incomplete`, the reader's `warnings`, and an update's `raw` id where the file wrote a
+    suffixed one (`KB2536276-v2`)."""
     return {
         "host": inv.host, "os": inv.os, "os_caption": inv.os_caption, "os_version": inv.os_version,
         "roles": list(inv.roles) if inv.roles is not None else None, "cluster": inv.cluster,
         "collected_at": inv.collected_at.isoformat() if inv.collected_at else None,
         "format": inv.format, "path": inv.path,
-        "updates": [{"kb": u.kb, "installed_on": u.installed_on.isoformat() if u.installed_on else None}
-                    for u in inv.updates],
+        "announced": inv.announced, "listed": inv.listed, "incomplete": inv.incomplete,
+        "warnings": list(inv.warnings),
+        "updates": [{"kb": u.kb, "installed_on": u.installed_on.isoformat() if u.installed_on else None,
+                     **({"raw": u.raw} if u.raw else {})} for u in inv.updates],
     }
+
+
+def _counts(inv: HostInventory) -> str:
+    """`updates=3`, and for a list shorter than its header `listed 245 of 273 (incomplete)`."""
+    if inv.incomplete:
+        return (f"updates={len(inv.updates)}  listed {inv.listed} of {inv.announced} (incomplete: collect "
+                "with wmic qfe, Get-HotFix or the collector)")
+    return f"updates={len(inv.updates)}"
 
 
 def render_inventory(found: Sequence[HostInventory], errors: Sequence[InventoryError], fmt: str) -> str:
@@ -95,7 +110,8 @@ def render_inventory(found: Sequence[HostInventory], errors: Sequence[InventoryE
         roles = ",".join(inv.roles) if inv.roles is not None else "unknown"
         lines.append(f"{inv.host}  {inv.format}  os={inv.os or '?'} ({inv.os_caption or '-'}, "
                      f"{inv.os_version or '-'})  roles={roles}  cluster={inv.cluster or '-'}  "
-                     f"updates={len(inv.updates)}  {inv.path}")
-        lines.append("    " + " ".join(u.kb for u in inv.updates))
+                     f"{_counts(inv)}  {inv.path}")
+        lines.append("    " + " ".join(f"{u.kb} ({u.raw})" if u.raw else u.kb for u in inv.updates))
+        lines += [f"    warning: {printable(warning)}" for warning in inv.warnings]
     lines += [f"error: {e.path}: {e.error}" for e in errors]
     return "\n".join(lines) + "\n"

@@ -16,6 +16,7 @@ from scanner.models import (
     Report,
     SourceHealth,
 )
+from scanner.reports.findings import FindingsFilter, counts, listed
 
 SCHEMA_VERSION = 1
 
@@ -50,7 +51,8 @@ def finding_data(finding: Finding) -> dict[str, Any]:
     return data
 
 
-def host_data(host: HostResult) -> dict[str, Any]:
+def host_data(host: HostResult, findings: FindingsFilter = FindingsFilter.ALL) -> dict[str, Any]:
+    """A host; `findings` decides which findings are listed, `counts` counts all of them per status."""
     inventory = host.inventory
     return {
         "host": host.host, "status": str(host.status), "os": host.os, "roles": list(host.roles),
@@ -61,7 +63,8 @@ def host_data(host: HostResult) -> dict[str, Any]:
                       "listed": inventory.listed, "announced": inventory.announced,
                       "os_caption": inventory.os_caption, "os_version": inventory.os_version,
                       "updates": len(inventory.updates)},
-        "findings": [finding_data(f) for f in host.findings],
+        "counts": counts(host.findings),
+        "findings": [finding_data(f) for f in listed(host, findings)],
         "remediation": [{"kb": r.kb, "title": r.title, "resolves": list(r.resolves), "download": list(r.download)}
                         for r in host.remediation],
     }
@@ -73,15 +76,17 @@ def cluster_data(cluster: ClusterResult) -> dict[str, Any]:
                             for d in cluster.differences]}
 
 
-def report_data(report: Report, *, hosts: bool = True) -> dict[str, Any]:
+def report_data(report: Report, *, hosts: bool = True,
+                findings: FindingsFilter = FindingsFilter.ALL) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": _time(report.generated_at),
         "as_of": report.as_of.isoformat(),
+        "findings_filter": str(findings),
         "catalogue": catalogue_data(report.catalogue),
         "summary": {"hosts": len(report.hosts),
                     **{str(s): report.hosts_with(s) for s in HostStatus}},
-        "hosts": [host_data(h) for h in report.hosts] if hosts else [],
+        "hosts": [host_data(h, findings) for h in report.hosts] if hosts else [],
         "clusters": [cluster_data(c) for c in report.clusters],
         "errors": [{"path": e.path, "error": e.error} for e in report.errors],
         "warnings": list(report.warnings),
@@ -105,20 +110,20 @@ def _host_text(host: dict[str, Any]) -> str:
     return f"    {before}[\n{findings}\n    ]{after}" if findings else f"    {before}[]{after}"
 
 
-def chunks(report: Report) -> Iterator[str]:
+def chunks(report: Report, findings: FindingsFilter = FindingsFilter.ALL) -> Iterator[str]:
     """The JSON report as text chunks, one host at a time: a 10,000-host report never sits in memory
     as one string or one tree of dicts. The report's own fields are indented; hosts and findings are
     one line each (readable, greppable, and written by the C encoder)."""
-    data = report_data(report, hosts=False)
+    data = report_data(report, hosts=False, findings=findings)
     before, after = json.dumps({**data, "hosts": _HOLE}, indent=2, ensure_ascii=False).split(_HOLE_TEXT)
     if not report.hosts:
         yield f"{before}[]{after}\n"
         return
     yield f"{before}[\n"
     for index, host in enumerate(report.hosts):
-        yield (",\n" if index else "") + _host_text(host_data(host))
+        yield (",\n" if index else "") + _host_text(host_data(host, findings))
     yield f"\n  ]{after}\n"
 
 
-def render(report: Report) -> str:
-    return "".join(chunks(report))
+def render(report: Report, findings: FindingsFilter = FindingsFilter.ALL) -> str:
+    return "".join(chunks(report, findings))

@@ -27,6 +27,7 @@ OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
 NAMES = {OK: "OK", WARNING: "WARNING", CRITICAL: "CRITICAL", UNKNOWN: "UNKNOWN"}
 WORST_FIRST = (CRITICAL, UNKNOWN, WARNING, OK)
 SHOWN_HOSTS = 5  # hosts named on the status line; Nagios cuts plugin output at a few KB
+SHOWN_KBS = 10  # KB ids named per host and status: a host may miss hundreds (WES-NG's definitions)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,12 @@ def _select(report: Report, selection: Selection) -> list[HostResult]:
     return exact or [h for h in report.hosts if _short(h.host) == _short(wanted)]
 
 
+def _first(items: list[str]) -> str:
+    """`a, b` or, past SHOWN_KBS, the first ones and `and N more`."""
+    more = f" and {len(items) - SHOWN_KBS} more" if len(items) > SHOWN_KBS else ""
+    return ", ".join(items[:SHOWN_KBS]) + more
+
+
 def host_state(host: HostResult, warn_days: int, as_of_ordinal: int) -> tuple[int, str]:
     """One host's state and its fragment of the status line: `HV01: 2 missing (...), 1 deferred (...)`."""
     parts: list[str] = []
@@ -70,11 +77,11 @@ def host_state(host: HostResult, warn_days: int, as_of_ordinal: int) -> tuple[in
     missing = [f.kb for f in host.findings if f.status is Status.MISSING]
     if missing:
         state = CRITICAL if state == OK else state
-        parts.append(f"{len(missing)} missing ({', '.join(missing)})")
+        parts.append(f"{len(missing)} missing ({_first(missing)})")
     deferred = sorted((f for f in host.findings if f.status is Status.DEFERRED and f.due is not None),
                       key=lambda f: (f.due, f.kb))
     if deferred:
-        shown = ", ".join(f"{f.kb} due {f.due.isoformat()}" for f in deferred if f.due)
+        shown = _first([f"{f.kb} due {f.due.isoformat()}" for f in deferred if f.due])
         soon = any(f.due and f.due.toordinal() - as_of_ordinal <= warn_days for f in deferred)
         parts.append(f"{len(deferred)} deferred ({shown})" + (f", due within {warn_days} days" if soon else ""))
         if state == OK and soon:

@@ -4,6 +4,10 @@ Every family is a gauge with `# HELP` and `# TYPE`. Enumerations are one-hot (ku
 style): `kbscan_host_status{host,cluster,os,status}` is 1 for the host's status and 0 for the other
 two, so `== 1` selects and `sum by (status)` counts, and a status change never leaves a stale series.
 Times are `_timestamp_seconds` (Unix time), durations `_seconds`. Label values are escaped.
+
+Series stay bounded whatever the catalogue's size: per host a fixed number, per KB only for the KBs that
+need action somewhere (missing, deferred or exempt on some host); a KB that is covered everywhere has no
+series of its own, it is counted in `kbscan_findings{status}`.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 from scanner.models import HostStatus, Report, Status
+from scanner.reports.findings import ACTION_ORDER, counts, kb_actions
 
 log = logging.getLogger(__name__)
 SOURCE_STATES = ("ok", "degraded", "failed", "never", "embedded")
@@ -57,8 +62,18 @@ def render(report: Report) -> str:
                    "1 for the host's current status (compliant, noncompliant, unknown), 0 for the others.",
                    ((_labels(host=h.host, cluster=h.cluster, os=h.os, status=str(s)), 1 if h.status == s else 0)
                     for h in report.hosts for s in HostStatus))
+    per_host = [(h.host, counts(h.findings)) for h in report.hosts]  # one pass over each host's findings
     metrics.family("kbscan_host_findings", "gauge", "Applicable catalogue entries per host by finding status.",
-                   ((_labels(host=h.host, status=str(s)), h.count(s)) for h in report.hosts for s in Status))
+                   ((_labels(host=host, status=s), n) for host, found in per_host for s, n in found.items()))
+    metrics.family("kbscan_findings", "gauge", "Applicable catalogue entries over all hosts by finding status.",
+                   ((_labels(status=str(s)), sum(found[s] for _, found in per_host)) for s in Status))
+    actions = kb_actions(report.hosts)
+    metrics.family("kbscan_kb_hosts", "gauge",
+                   "Hosts on which a KB is missing, deferred or exempt; only KBs that need action somewhere.",
+                   ((_labels(kb=a.kb, status=str(s)), a.count(s)) for a in actions for s in ACTION_ORDER))
+    metrics.family("kbscan_kb_next_due_timestamp_seconds", "gauge",
+                   "When a deferred KB first falls due on some host (start of that day, UTC).",
+                   ((_labels(kb=a.kb), _day(a.due)) for a in actions if a.due is not None))
     due = [(h.host, min(dues)) for h in report.hosts
            if (dues := [f.due for f in h.findings if f.status is Status.DEFERRED and f.due is not None])]
     metrics.family("kbscan_host_next_due_timestamp_seconds", "gauge",

@@ -12,6 +12,7 @@ from scanner.models import try_kb_id
 from scanner.sources.blog import BlogParser
 from scanner.sources.interface import Page, PageParser, ParsedPage, SourceHints
 from scanner.sources.kb_article import KbArticleParser
+from scanner.sources.wesng import looks_like_definitions, parse_definitions
 from scanner.sources.wiki_table import WikiTableParser
 from scanner.sources.xml_list import looks_like_list, parse_xml_list
 
@@ -24,7 +25,7 @@ _SNIFF = 1 << 20  # bytes looked at to tell an XML list from a page (a list may 
 # what the rollup includes, not updates to recommend (KB 2919394).
 _ARTICLES = KbArticleParser()
 PARSERS: tuple[PageParser, ...] = (WikiTableParser(), BlogParser(), _ARTICLES)
-FAMILIES = ("get-windowshotfixes-xml", *(p.name for p in PARSERS))
+FAMILIES = ("get-windowshotfixes-xml", "wesng", *(p.name for p in PARSERS))
 _DETECTORS: tuple[tuple[PageParser, Callable[[Page], bool]], ...] = (
     (_ARTICLES, _ARTICLES.describes_package), *((p, p.detect) for p in PARSERS))
 
@@ -58,6 +59,9 @@ def _normalised(parsed: ParsedPage) -> ParsedPage:
 
 def parse_page(body: bytes, content_type: str | None, url: str, hints: SourceHints) -> ParsedPage:
     """Entries on a page of any known family; SourceError when the page is of no family kbscan knows."""
+    if looks_like_definitions(body):  # WES-NG's definitions.zip ([[sources]] kind = "wesng")
+        found = parse_definitions(body, url, hints)
+        return ParsedPage(FAMILIES[1], found.entries, summary=found.skipped.summary(len(found.entries)))
     if looks_like_list(_head(body)):
         parsed = parse_xml_list(body, url, hints)
         return _normalised(ParsedPage(FAMILIES[0], parsed.entries, parsed.includes))

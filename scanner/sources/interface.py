@@ -87,6 +87,7 @@ class ParsedPage:
     family: str
     entries: tuple[CatalogueEntry, ...]
     includes: tuple[tuple[str, str], ...] = ()
+    summary: str = ""  # what the parser counted and skipped, for the refresh/import output (wesng)
 
 
 class PageParser(ABC):

@@ -11,8 +11,8 @@ from typing import Any
 import sqlite_utils
 
 from scanner.catalogue import Catalogue
-from scanner.models import CatalogueEntry, CatalogueInfo, Kind, SourceHealth, kb_sort_key
-from scanner.store.db import SCHEMA_SETUP
+from scanner.models import CatalogueEntry, CatalogueInfo, Kind, SecurityFacts, SourceHealth, kb_sort_key
+from scanner.store.schema import SCHEMA_SETUP
 
 _TRACKED = ("title", "kind", "released", "products", "roles", "supersedes", "included_in", "standalone", "download")
 
@@ -30,11 +30,21 @@ def setup(db: sqlite_utils.Database) -> None:
             id INTEGER PRIMARY KEY, at TEXT NOT NULL, kb TEXT NOT NULL, change TEXT NOT NULL, field TEXT,
             old TEXT, new TEXT, source TEXT)""")
         db.execute("CREATE INDEX IF NOT EXISTS catalogue_changes_at ON catalogue_changes (at)")
-        if "source" not in db["catalogue_changes"].columns_dict:  # databases from before the column
-            db.execute("ALTER TABLE catalogue_changes ADD COLUMN source TEXT")
 
 
 SCHEMA_SETUP.append(setup)
+
+
+def upgrade_unversioned(db: sqlite_utils.Database) -> None:
+    """Schema step 1 (store/migrations.py): what setup patched on every open before versions. Databases from
+    before the change log's `source` column get it (NULL for the old rows); from before `stored_at`, when
+    `refreshed_at` moved on every stored refresh, a `refreshed_at` says a catalogue is stored."""
+    tables = set(db.table_names())
+    if "catalogue_changes" in tables and "source" not in db["catalogue_changes"].columns_dict:
+        db.execute("ALTER TABLE catalogue_changes ADD COLUMN source TEXT")
+    if "catalogue_meta" in tables:
+        db.execute("INSERT OR IGNORE INTO catalogue_meta (key, value) "
+                   "SELECT 'stored_at', value FROM catalogue_meta WHERE key = 'refreshed_at'")
 
 
 def entry_to_json(entry: CatalogueEntry) -> str:
@@ -47,6 +57,10 @@ def entry_to_json(entry: CatalogueEntry) -> str:
             value = {k: list(v) for k, v in value.items()}
         elif item.name == "stated":
             value = {k: [list(pair) for pair in v] for k, v in value.items()}
+        elif item.name == "security":
+            if value is None:
+                continue  # most entries: no key at all, as in databases written before the field
+            value = {"severity": value.severity, "cves": value.cves, "exploits": value.exploits}
         elif isinstance(value, tuple):
             value = list(value)
         data[item.name] = value
@@ -63,7 +77,14 @@ def entry_from_json(text: str) -> CatalogueEntry:
         download=tuple(data["download"]), sources=tuple(data["sources"]),
         provenance={k: tuple(v) for k, v in data.get("provenance", {}).items()}, notes=data.get("notes", ""),
         stated={k: tuple((str(s), str(v)) for s, v in pairs) for k, pairs in data.get("stated", {}).items()},
+        security=_security(data.get("security")),
     )
+
+
+def _security(data: dict[str, Any] | None) -> SecurityFacts | None:
+    if not data:
+        return None
+    return SecurityFacts(data.get("severity"), int(data.get("cves", 0)), int(data.get("exploits", 0)))
 
 
 @dataclass(frozen=True)
@@ -165,7 +186,7 @@ def save_refresh(db: sqlite_utils.Database, records: Sequence[SourceRecord], mer
     stamp = at.astimezone(UTC).isoformat()
     with db.conn:
         db.execute("BEGIN IMMEDIATE")  # the write lock before reading the old catalogue: no lost update
-        old = {row["kb"]: entry_from_json(row["data"]) for row in db.query("SELECT kb, data FROM catalogue_entries")}
+        old = _stored_entries(db)
         for record in records:
             health = record.health
             previous = list(db.query("SELECT ok_at, includes, family FROM sources WHERE name = ?", [health.name]))
@@ -180,18 +201,36 @@ def save_refresh(db: sqlite_utils.Database, records: Sequence[SourceRecord], mer
                 db.execute("DELETE FROM source_entries WHERE source = ?", [health.name])
                 db.conn.executemany("INSERT INTO source_entries (source, kb, data) VALUES (?, ?, ?)",
                                     [(health.name, e.kb, entry_to_json(e)) for e in record.entries])
-        changes = _diff(old, merged, stamp)
-        db.conn.executemany("INSERT INTO catalogue_changes (at, kb, change, field, old, new, source) VALUES "
-                            "(:at, :kb, :change, :field, :old, :new, :source)", changes)
-        db.execute("DELETE FROM catalogue_entries")
-        db.conn.executemany("INSERT INTO catalogue_entries (kb, data) VALUES (?, ?)",
-                            [(e.kb, entry_to_json(e)) for e in merged])
+        changes = _replace(db, old, merged, stamp)
         db.execute("INSERT OR REPLACE INTO catalogue_meta (key, value) VALUES ('stored_at', ?)", [stamp])
         if not records or any(record.ok for record in records):
             # only news from a source makes the catalogue fresher: a refresh where every source failed or
             # was refused leaves the age growing, so the age alerts fire while the sources stay broken
             db.execute("INSERT OR REPLACE INTO catalogue_meta (key, value) VALUES ('refreshed_at', ?)", [stamp])
+    return changes
+
+
+def _stored_entries(db: sqlite_utils.Database) -> dict[str, CatalogueEntry]:
+    return {row["kb"]: entry_from_json(row["data"]) for row in db.query("SELECT kb, data FROM catalogue_entries")}
+
+
+def _replace(db: sqlite_utils.Database, old: dict[str, CatalogueEntry], merged: Sequence[CatalogueEntry],
+             stamp: str) -> int:
+    """The merged catalogue in place of `old`, each difference logged; returns the number of change rows."""
+    changes = _diff(old, merged, stamp)
+    db.conn.executemany("INSERT INTO catalogue_changes (at, kb, change, field, old, new, source) VALUES "
+                        "(:at, :kb, :change, :field, :old, :new, :source)", changes)
+    db.execute("DELETE FROM catalogue_entries")
+    db.conn.executemany("INSERT INTO catalogue_entries (kb, data) VALUES (?, ?)",
+                        [(e.kb, entry_to_json(e)) for e in merged])
     return len(changes)
+
+
+def replace_catalogue(db: sqlite_utils.Database, merged: Sequence[CatalogueEntry], at: datetime) -> int:
+    """The stored catalogue merged again without news from any source (a schema step): entries and change log
+    only; `stored_at` and `refreshed_at` keep saying when a refresh last stored one and had news. Runs inside
+    the caller's transaction."""
+    return _replace(db, _stored_entries(db), merged, at.astimezone(UTC).isoformat())
 
 
 def forget_sources(db: sqlite_utils.Database, keep: Sequence[str]) -> None:

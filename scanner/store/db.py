@@ -1,9 +1,9 @@
-"""Opening the state database: WAL, busy timeout, read-only mode and per-area schema setup."""
+"""Opening the state database: WAL, busy timeout, read-only mode, schema version checks and per-area setup."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -11,20 +11,23 @@ from urllib.parse import quote
 import sqlite_utils
 
 from scanner.errors import StoreError
+from scanner.store import migrations
 
-# Each area of the store (catalogue, history, ...) registers a function that creates its tables.
-SCHEMA_SETUP: list[Callable[[sqlite_utils.Database], None]] = []
 BUSY_TIMEOUT_MS = 30_000
 
 
-def open_database(path: Path, *, readonly: bool = False) -> sqlite_utils.Database:
-    """A sqlite-utils Database in WAL mode; read-only opens never create or change the file."""
-    return _open(path, readonly)[0]
+def open_database(path: Path, *, readonly: bool = False, older: bool = False) -> sqlite_utils.Database:
+    """A sqlite-utils Database in WAL mode at this release's schema version. A writable open upgrades an earlier
+    release's database in place; read-only opens never create or change the file, and refuse a database of an
+    earlier schema version unless `older` (for callers that only show what they find). A database written by a
+    newer kbscan is always refused (StoreError). See migrations.py."""
+    return _open(path, readonly, older)[0]
 
 
-def _open(path: Path, readonly: bool) -> tuple[sqlite_utils.Database, bool]:
+def _open(path: Path, readonly: bool, older: bool = False) -> tuple[sqlite_utils.Database, bool]:
     """The database and whether it was opened as immutable (see _open_readonly)."""
     immutable = False
+    conn: sqlite3.Connection | None = None
     try:
         if readonly:
             conn, immutable = _open_readonly(path)
@@ -33,14 +36,21 @@ def _open(path: Path, readonly: bool) -> tuple[sqlite_utils.Database, bool]:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db = sqlite_utils.Database(conn)
-        if not readonly:
+        if readonly:
+            migrations.check_readable(db, path, older=older)
+        else:
             db.enable_wal()
             conn.execute("PRAGMA synchronous = NORMAL")
-            for setup in SCHEMA_SETUP:
-                setup(db)
+            migrations.upgrade(db, path)
         return db, immutable
     except (sqlite3.Error, OSError) as e:
+        if conn is not None:
+            conn.close()
         raise StoreError(f"{path}: cannot open the state database: {e}; {_advice(e)}") from e
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        raise
 
 
 def _open_readonly(path: Path) -> tuple[sqlite3.Connection, bool]:
@@ -78,9 +88,9 @@ def _version(path: Path) -> tuple[int, int, bool]:
 
 
 @contextmanager
-def connected(path: Path, *, readonly: bool = False) -> Iterator[sqlite_utils.Database]:
-    """`with connected(path) as db:` opens the state database and always closes it."""
-    db, immutable = _open(path, readonly)
+def connected(path: Path, *, readonly: bool = False, older: bool = False) -> Iterator[sqlite_utils.Database]:
+    """`with connected(path) as db:` opens the state database (see open_database) and always closes it."""
+    db, immutable = _open(path, readonly, older)
     before = _version(path) if immutable else None
     try:
         yield db

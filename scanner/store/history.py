@@ -8,7 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from scanner.models import Report
-from scanner.store.db import SCHEMA_SETUP
+from scanner.store.schema import SCHEMA_SETUP
 
 
 def setup(db: sqlite_utils.Database) -> None:

@@ -68,12 +68,17 @@ def test_format_list_star_with_wrapped_values_and_empty_ones() -> None:
 
 
 PROMPT = "PS C:\\Users\\admin> exit\r\n".encode("utf-16-le")  # a console session pasted after the output
+JUNK = "Press any key to continue . . .\r\n".encode("utf-16-le")  # not a prompt: the format's to judge
+
+
+def test_format_list_with_a_prompt_pasted_after_it_reads_as_without() -> None:
+    assert parse_bytes(data("hotfix-fl.txt") + PROMPT, "x.txt") == parse_bytes(data("hotfix-fl.txt"), "x.txt")
 
 
 def test_format_list_line_that_is_not_name_value_is_an_error() -> None:
     with pytest.raises(InventoryReadError, match=r"^x\.txt: line 23 is not `Name : value`: "
-                       r"'PS C:\\\\Users\\\\admin> exit' \(read as hotfix-list"):
-        parse_bytes(data("hotfix-fl.txt") + PROMPT, "x.txt")
+                       r"'Press any key to continue \. \. \.' \(read as hotfix-list"):
+        parse_bytes(data("hotfix-fl.txt") + JUNK, "x.txt")
 
 
 def test_bare_kb_list_takes_the_host_from_the_file_name_and_skips_file_entries() -> None:
@@ -83,6 +88,10 @@ def test_bare_kb_list_takes_the_host_from_the_file_name_and_skips_file_entries()
 
 
 def test_bare_kb_list_with_another_line_is_an_error_naming_it() -> None:
-    with pytest.raises(InventoryReadError, match=r"^HV62\.txt: line 5 is 'PS C:\\\\Users\\\\admin> exit', "
-                       r"not a KB id"):
-        parse_bytes(data("HV62.txt") + PROMPT, "HV62.txt")
+    with pytest.raises(InventoryReadError, match=r"^HV62\.txt: line 5 is 'Press any key to continue "
+                       r"\. \. \.', not a KB id"):
+        parse_bytes(data("HV62.txt") + JUNK, "HV62.txt")
+
+
+def test_bare_kb_list_with_a_prompt_after_it_reads_as_without() -> None:
+    assert parse_bytes(data("HV62.txt") + PROMPT, "HV62.txt") == parse_bytes(data("HV62.txt"), "HV62.txt")

@@ -78,3 +78,16 @@ def test_scan_workers_option_gives_the_same_report(fleet: Path, monkeypatch: pyt
         report.pop("generated_at"), report.pop("duration_seconds")
     assert (one_code, one) == (two_code, two)
     assert one["summary"]["hosts"] == 5 and len(one["errors"]) == 6
+
+
+def test_announced_listed_warnings_and_raw_ids_make_the_trip_from_the_workers(tmp_path: Path):
+    corpus = REPO / "tests" / "data" / "inventory" / "corpus"
+    for name in ("capped-cut-number-en.txt", "suffix-systeminfo.txt", "HV90.txt", "suffix-hotfix.csv",
+                 "one-host-no-kb.csv"):
+        shutil.copy(corpus / name, tmp_path / name)
+    serial = read_paths([tmp_path], workers=1)
+    assert read_paths([tmp_path], workers=2) == serial
+    assert {h.host: (h.announced, h.listed, len(h.warnings)) for h in serial[0]} == {
+        "NODE-CUT": (352, 244, 1), "XP03": (7, 7, 0), "HV90": (1, 1, 1), "XP01": (None, None, 0),
+        "HV72": (None, None, 0), "HV73": (None, None, 1)}
+    assert sum(1 for h in serial[0] for u in h.updates if u.raw) == 8

@@ -74,10 +74,10 @@ def test_unseen_polish_in_cp852_still_gives_host_os_and_kbs() -> None:
 def test_fleet_file_splits_hosts_skips_non_kb_entries_and_dedupes() -> None:
     assert parse_bytes(data("systeminfo-fleet.txt"), "fleet.txt") == [
         host("HV06", "fleet.txt", "systeminfo", ["KB2779069", "KB2894485"], os="ws2012",
-             caption=WS2012, version="6.2.9200 N/A Build 9200"),
+             caption=WS2012, version="6.2.9200 N/A Build 9200", announced=4, listed=4),
         host("HV07", "fleet.txt", "systeminfo", ["KB976902", "KB2775511"], os="ws2008r2",
              caption="Microsoft Windows Server 2008 R2 Enterprise",
-             version="6.1.7601 Service Pack 1 Build 7601"),
+             version="6.1.7601 Service Pack 1 Build 7601", announced=3, listed=3),
         host("HV10", "fleet.txt", "systeminfo", [], os="ws2012r2",
              caption="Microsoft Hyper-V Server 2012 R2", version="6.3.9600 N/A Build 9600"),
     ]
@@ -100,12 +100,13 @@ def test_csv_without_header_finds_columns_by_content() -> None:
     ]
 
 
-def test_truncated_hotfix_list_is_an_error_naming_host_and_counts() -> None:
-    with pytest.raises(InventoryReadError) as caught:
-        parse_bytes(data("bad-systeminfo-truncated.txt"), "cut.txt")
-    message = str(caught.value)
-    assert message.startswith("cut.txt: host HV01 lists 2 of the 3 hotfixes")
-    assert "truncated" in message
+def test_list_shorter_than_its_header_is_read_as_an_incomplete_host_not_refused() -> None:
+    # A list cut by hand after [02]: both entries are whole lines, so both are KBs; 2 of 3 listed.
+    assert parse_bytes(data("bad-systeminfo-truncated.txt"), "cut.txt") == [
+        host("HV01", "cut.txt", "systeminfo", ["KB2779069", "KB2903938"], os="ws2012", caption=WS2012,
+             version="6.2.9200 N/A Build 9200", announced=3, listed=2),
+    ]
+    assert parse_bytes(data("bad-systeminfo-truncated.txt"), "cut.txt")[0].incomplete
 
 
 def test_missing_hotfix_section_is_an_error() -> None:
@@ -138,7 +139,8 @@ def test_fleet_of_three_languages_without_labels_gives_every_host_even_one_listi
         host("HV43", "f.txt", "systeminfo", ["KB2919355", "KB3000850"], os="ws2012r2",
              caption="Microsoft Windows Server 2012 R2 Standard", version="6.3.9600 Nie dotyczy Kompilacja 9600"),
         host("HV44", "f.txt", "systeminfo", [], os="ws2016", caption="Microsoft Windows Server 2016 Datacenter",
-             version="10.0.14393 N/A ビルド 14393"),
+             version="10.0.14393 N/A ビルド 14393", announced=1, listed=1,
+             warnings=("its 1 hotfix entries hold no KB id (such as 'File 1')",)),
     ]
 
 
@@ -199,3 +201,18 @@ def test_azure_stack_hci_21h2_is_the_ws2022_family_not_a_client() -> None:
         host("HV47", "hci.txt", "systeminfo", ["KB5005039", "KB5007205"], os="ws2022",
              caption="Microsoft Azure Stack HCI", version="10.0.20348 N/A Build 20348"),
     ]
+
+
+def test_russian_paste_shortened_to_its_four_lines_is_read_by_its_cyrillic_caption() -> None:
+    # A writeup keeps only the lines that matter; no value says "Microsoft" in Latin letters.
+    text = ("Имя узла:                         SRV-1C\r\n"
+            "Название ОС:                      Майкрософт Windows Server 2012 R2 Standard\r\n"
+            "Версия ОС:                        6.3.9600 Н/Д построение 9600\r\n"
+            "Исправление(я):                   Число установленных исправлений - 2.\r\n"
+            "                                  [01]: KB2919355\r\n"
+            "                                  [02]: KB2919442\r\n")
+    for encoding in ("cp866", "utf-8"):
+        assert parse_bytes(text.encode(encoding), "ru.txt") == [
+            host("SRV-1C", "ru.txt", "systeminfo", ["KB2919355", "KB2919442"], os="ws2012r2",
+                 caption="Майкрософт Windows Server 2012 R2 Standard", version="6.3.9600 Н/Д построение 9600"),
+        ]

@@ -58,3 +58,6 @@ def test_doc_examples_are_real_output_one_per_status():
         assert blocks[status] in findings, status
     hv02 = next(h for h in data["hosts"] if h["host"] == "HV02")
     assert blocks["## A host's remediation"] == hv02["remediation"]
+    hv01 = next(h for h in data["hosts"] if h["host"] == "HV01")
+    assert blocks["counts"] == hv01["counts"] == {"installed": 5, "superseded": 1, "included": 0, "exempt": 0,
+                                                  "deferred": 2, "missing": 0}

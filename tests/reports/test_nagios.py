@@ -164,3 +164,15 @@ def test_every_failure_of_the_check_is_unknown(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr("scanner.pipeline.run_scan", crash)
     assert run(["--config", str(empty), "check", "HV01", "--path", str(tmp_path)]) == (
         UNKNOWN, "KBSCAN UNKNOWN - internal error: RuntimeError: disk on fire\n")
+
+
+def test_a_host_missing_hundreds_of_kbs_names_ten_and_counts_the_rest():
+    report = seed_report([inventory("HV01")])
+    host = report.hosts[0]
+    template = next(f for f in host.findings if str(f.status) == "missing")
+    many = tuple(replace(template, kb=f"KB{3000000 + n}") for n in range(300))
+    code, text = check_result(replace(report, hosts=(replace(host, findings=many),)), Selection("HV01"), now=NOW)
+    status = text.split(" | ")[0]
+    assert (code, status) == (CRITICAL, "KBSCAN CRITICAL - HV01: 300 missing (" + ", ".join(
+        f"KB{3000000 + n}" for n in range(10)) + " and 290 more)")
+    assert "missing=300;;0;0" in text and len(text) < 400

@@ -89,3 +89,37 @@ def test_empty_fleet_still_parses():
     found = samples(prometheus.render(seed_report([])))
     assert found[("kbscan_hosts", (("status", "compliant"),))] == 0
     assert not any(name == "kbscan_host_status" for name, _ in found)
+
+
+def series(text: str, name: str) -> dict[tuple[tuple[str, str], ...], float]:
+    return {labels: value for (sample, labels), value in samples(text).items() if sample == name}
+
+
+def test_per_kb_series_only_for_kbs_that_need_action_and_totals_per_status(report: Report):
+    text = prometheus.render(report)
+    kb_hosts = series(text, "kbscan_kb_hosts")
+    shown = {dict(labels)["kb"] for labels in kb_hosts}
+    assert shown == {"KB2779069", "KB2894485", "KB2898774", "KB2903938", "KB2905412", "KB2908415", "KB2999999"}
+    assert {(dict(labels)["kb"], dict(labels)["status"]): v for labels, v in kb_hosts.items() if v} == {
+        ("KB2779069", "exempt"): 1, ("KB2894485", "missing"): 1, ("KB2898774", "deferred"): 1,
+        ("KB2903938", "deferred"): 1, ("KB2905412", "missing"): 1, ("KB2908415", "missing"): 1,
+        ("KB2999999", "missing"): 1}
+    assert len(kb_hosts) == 3 * len(shown)  # every action status of a shown KB, 0 included: no stale series
+    assert series(text, "kbscan_kb_next_due_timestamp_seconds") == {
+        (("kb", "KB2898774"),): datetime(2014, 1, 10, tzinfo=UTC).timestamp(),
+        (("kb", "KB2903938"),): datetime(2014, 1, 10, tzinfo=UTC).timestamp()}
+    assert series(text, "kbscan_findings") == {
+        (("status", "installed"),): 14, (("status", "superseded"),): 1, (("status", "included"),): 2,
+        (("status", "exempt"),): 1, (("status", "deferred"),): 2, (("status", "missing"),): 4}
+
+
+def test_kbs_covered_everywhere_have_no_series_of_their_own():
+    everything = ("KB2779069", "KB2908415", "KB2902014", "KB2894485", "KB2903938", "KB2999999")
+    covered = seed_report([inventory(f"HV{n:02d}", *everything) for n in range(1, 9)])
+    assert {str(f.status) for h in covered.hosts for f in h.findings} == {"installed", "superseded", "included"}
+    found = samples(prometheus.render(covered))
+    assert not any("kb" in dict(labels) for _, labels in found)
+    per_host = [name for name, labels in found if dict(labels).get("host") == "HV01"]
+    assert sorted(per_host) == ["kbscan_host_findings"] * 6 + ["kbscan_host_status"] * 3
+    assert sum(v for (name, _), v in found.items() if name == "kbscan_findings") == sum(
+        len(h.findings) for h in covered.hosts)

@@ -65,6 +65,7 @@ def test_seed_report_remediation_and_text_format(report: Report):
     assert all(h.remediation == () for h in report.hosts if h.host != "HV02")
     text = remediation.render(report)
     assert text.startswith("HV02 (ws2012): install 3 package(s)\n"
+                           "  install KB2999999: resolves 2 of 4 missing; 2 more packages resolve the other 2\n"
                            "  KB2999999  Newer TCP/IP fix that replaces KB2905412\n"
                            "      resolves KB2905412, KB2999999\n"
                            "      http://download.microsoft.com/newer.msu\n"

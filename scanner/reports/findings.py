@@ -1,0 +1,86 @@
+"""What needs action, for every writer: the `--findings` filter, per-status counts, and the KBs needing action."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from operator import attrgetter
+
+from scanner.models import Finding, HostResult, HostStatus, Kind, Status, kb_sort_key
+
+# What a person has to do something about or should see was waived: the `action` filter keeps these.
+ACTION = frozenset({Status.MISSING, Status.DEFERRED, Status.EXEMPT})
+ACTION_ORDER = (Status.MISSING, Status.DEFERRED, Status.EXEMPT)  # worst first
+COVERED = (Status.INSTALLED, Status.SUPERSEDED, Status.INCLUDED)
+_STATUS = attrgetter("status")
+
+
+class FindingsFilter(StrEnum):
+    """`all`: every applicable finding (schema 1's default). `action`: missing, deferred and exempt
+    findings only; the host's `counts` still count every finding per status."""
+
+    ALL = "all"
+    ACTION = "action"
+
+
+def listed(host: HostResult, which: FindingsFilter) -> Iterable[Finding]:
+    if which is FindingsFilter.ALL:
+        return host.findings
+    return (f for f in host.findings if f.status in ACTION)
+
+
+def counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """Findings per status, every status named (0 included), in the order of `Status`."""
+    found = Counter(map(_STATUS, findings))
+    return {str(status): found[status] for status in Status}
+
+
+def needs_attention(host: HostResult) -> bool:
+    """Noncompliant or unknown, or compliant with a deferred or exempt finding someone should know of."""
+    return host.status is not HostStatus.COMPLIANT or any(f.status in ACTION for f in host.findings)
+
+
+@dataclass(frozen=True)
+class KbAction:
+    """One KB that needs action on some host: its facts, the hosts per action status, its earliest due date.
+
+    `reason` says why it is missing where the catalogue says (no package of its own, release date
+    unknown): a fact of the KB, the same on every host.
+    """
+
+    kb: str
+    title: str
+    kind: Kind
+    download: tuple[str, ...]
+    reason: str | None
+    hosts: Mapping[Status, tuple[HostResult, ...]]
+    due: date | None
+
+    def count(self, status: Status) -> int:
+        return len(self.hosts[status])
+
+
+def kb_actions(hosts: Iterable[HostResult]) -> list[KbAction]:
+    """Every KB missing, deferred or exempt on some host, the most missing first (then deferred, exempt)."""
+    first: dict[str, Finding] = {}
+    found: dict[str, dict[Status, list[HostResult]]] = {}
+    due: dict[str, date] = {}
+    reason: dict[str, str] = {}
+    for host in hosts:
+        for finding in host.findings:
+            if finding.status not in ACTION:
+                continue
+            kb = finding.kb
+            if kb not in found:
+                first[kb], found[kb] = finding, {s: [] for s in ACTION_ORDER}
+            found[kb][finding.status].append(host)
+            if finding.status is Status.DEFERRED and finding.due is not None:
+                due[kb] = min(due.get(kb, finding.due), finding.due)
+            if finding.status is Status.MISSING and finding.reason and kb not in reason:
+                reason[kb] = finding.reason
+    actions = [KbAction(kb, f.title, f.kind, f.download, reason.get(kb),
+                        {s: tuple(found[kb][s]) for s in ACTION_ORDER}, due.get(kb)) for kb, f in first.items()]
+    return sorted(actions, key=lambda a: (*(-a.count(s) for s in ACTION_ORDER), kb_sort_key(a.kb)))
