@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from scanner.models import PRODUCTS, CatalogueEntry, Kind, kb_sort_key
+from scanner.models import PRODUCTS, CatalogueEntry, Kind, SecurityFacts, kb_sort_key
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,10 @@ def _products(*groups: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(set(_union(*groups)), key=lambda p: (rank.get(p, len(rank)), p)))
 
 
+def _weight(facts: SecurityFacts) -> tuple[int, int, int]:
+    return (SecurityFacts.severity_rank(facts.severity), facts.exploits, facts.cves)
+
+
 def _earliest(base: CatalogueEntry, new: CatalogueEntry) -> date | None:
     if base.released is None or (new.released is not None and new.released < base.released):
         return new.released
@@ -119,8 +123,8 @@ def _add(base: CatalogueEntry, new: CatalogueEntry, curated: bool) -> CatalogueE
         changes["roles"] = tuple(r for r in base.roles if r in new.roles)
         if not new.standalone and base.standalone:  # any source saying "no package of its own" counts
             changes["standalone"] = False
-    if base.security is None and new.security is not None:  # a security source's facts on a curated KB
-        changes["security"] = new.security
+    if new.security is not None and (base.security is None or _weight(new.security) > _weight(base.security)):
+        changes["security"] = new.security  # the gravest any source states, whichever comes first
     if new.notes and new.notes not in base.notes:
         changes["notes"] = "; ".join(p for p in (base.notes, new.notes) if p)
     return replace(base, provenance=provenance, **changes)  # type: ignore[arg-type]

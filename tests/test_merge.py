@@ -131,3 +131,13 @@ def test_merge_does_not_depend_on_the_order_of_the_sources(sources: list[SourceE
     shuffled = sources[:]
     rnd.shuffle(shuffled)
     assert merge(curated, shuffled) == expected
+
+
+def test_security_facts_are_the_gravest_any_source_states_in_either_order():
+    from scanner.models import SecurityFacts
+
+    low = e("KB2100100", "aaa", products=("ws2019",), security=SecurityFacts("Low", cves=1))
+    critical = e("KB2100100", "zzz", products=("ws2019",), security=SecurityFacts("Critical", cves=3, exploits=1))
+    for order in ([low, critical], [critical, low]):
+        [merged] = merge([], [SourceEntries(x.sources[0], (x,)) for x in order])
+        assert merged.security == SecurityFacts("Critical", cves=3, exploits=1)
