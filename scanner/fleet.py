@@ -15,21 +15,42 @@ from scanner.models import HostInventory, InstalledUpdate, kb_sort_key
 _OLDEST = datetime.min.replace(tzinfo=UTC)
 
 
+class HostGroups:
+    """[[hosts]] groups ready for many hosts: a group whose match has no wildcard is found by name, so a
+    config with a group per host costs a lookup per host, not a glob per host and group."""
+
+    def __init__(self, groups: Sequence[HostGroup]) -> None:
+        self.groups = tuple(groups)
+        self._named: dict[str, list[int]] = {}
+        self._globs: list[int] = []
+        for index, group in enumerate(self.groups):
+            if any(c in group.match for c in "*?["):
+                self._globs.append(index)
+            else:
+                self._named.setdefault(group.match.lower(), []).append(index)
+
+    def apply(self, inventory: HostInventory) -> HostInventory:
+        """Fill os, roles and cluster the file did not give from the first matching group, per key."""
+        os_value, roles, cluster = inventory.os, inventory.roles, inventory.cluster
+        matching = self._named.get(inventory.host.lower(), [])
+        if self._globs:
+            matching = sorted([*matching, *(i for i in self._globs if self.groups[i].matches(inventory.host))])
+        for index in matching:
+            group = self.groups[index]
+            if os_value is None and group.os is not None:
+                os_value = group.os
+            if roles is None and group.roles is not None:
+                roles = group.roles
+            if cluster is None and group.cluster is not None:
+                cluster = group.cluster
+        if (os_value, roles, cluster) == (inventory.os, inventory.roles, inventory.cluster):
+            return inventory
+        return replace(inventory, os=os_value, roles=roles, cluster=cluster)
+
+
 def apply_host_groups(inventory: HostInventory, groups: Sequence[HostGroup]) -> HostInventory:
     """Fill os, roles and cluster the file did not give from the first matching group, per key."""
-    os_value, roles, cluster = inventory.os, inventory.roles, inventory.cluster
-    for group in groups:
-        if not group.matches(inventory.host):
-            continue
-        if os_value is None and group.os is not None:
-            os_value = group.os
-        if roles is None and group.roles is not None:
-            roles = group.roles
-        if cluster is None and group.cluster is not None:
-            cluster = group.cluster
-    if (os_value, roles, cluster) == (inventory.os, inventory.roles, inventory.cluster):
-        return inventory
-    return replace(inventory, os=os_value, roles=roles, cluster=cluster)
+    return HostGroups(groups).apply(inventory)
 
 
 def _merge(group: Sequence[HostInventory]) -> HostInventory:
@@ -93,6 +114,7 @@ def combine(inventories: Sequence[HostInventory], groups: Sequence[HostGroup] = 
         by_host.setdefault(inventory.host, []).append(inventory)
     combined: list[HostInventory] = []
     warnings: list[str] = []
+    prepared = HostGroups(groups)
     for host in sorted(by_host):
         group = by_host[host]
         if len(group) > 1:
@@ -105,7 +127,7 @@ def combine(inventories: Sequence[HostInventory], groups: Sequence[HostGroup] = 
             inventory = _merge(group)
         else:
             inventory = group[0]
-        combined.append(apply_host_groups(inventory, groups))
+        combined.append(prepared.apply(inventory))
     return combined, warnings + look_alike_warnings(sorted(by_host))
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from scanner.config import HostGroup
 from scanner.fleet import apply_host_groups, combine
 from scanner.models import HostInventory, InstalledUpdate
@@ -53,3 +56,24 @@ def test_merged_host_is_as_old_as_its_newest_file_not_an_older_files_collected_a
     new = HostInventory("HV01", "hv01.txt", "systeminfo", modified_at=now)
     [merged], _ = combine([old, new], (), parse_duration("7 days"))
     assert (merged.path, merged.taken_at, merged.collected_at) == ("hv01.txt", now, None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["HV01", "hv01", "HV0?", "HV*", "CL01", "*", "[HC]*01", "hv02"]),
+                          st.none() | st.sampled_from(["ws2012", "ws2012r2"]),
+                          st.none() | st.just(("hyper-v",)), st.none() | st.sampled_from(["C1", "C2"])),
+                max_size=6),
+       st.sampled_from(["HV01", "hv01", "HV02", "CL01", "X"]))
+def test_groups_found_by_name_give_what_the_first_matching_group_per_key_gives(
+        specs: list[tuple[str, str | None, tuple[str, ...] | None, str | None]], host: str):
+    from scanner.fleet import HostGroups
+
+    groups = [HostGroup(match, os, roles, cluster) for match, os, roles, cluster in specs]
+    plain: dict[str, object] = {"os": None, "roles": None, "cluster": None}
+    for group in groups:  # DESIGN.md section 5: first match wins per key
+        if group.matches(host):
+            for key in plain:
+                if plain[key] is None:
+                    plain[key] = getattr(group, key)
+    filled = HostGroups(groups).apply(inv(host, "a", os=None, roles=None))
+    assert (filled.os, filled.roles, filled.cluster) == (plain["os"], plain["roles"], plain["cluster"])
