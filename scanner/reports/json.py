@@ -98,9 +98,12 @@ _HOLE = "\x00kbscan\x00"  # stands for a list while the text around it is made; 
 _HOLE_TEXT = json.dumps(_HOLE)
 
 
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))  # made once: dumps makes one per call
+
+
 def _compact(value: Any) -> str:
     """One line, by json's C encoder (any `indent` falls back to its pure-Python one, ten times slower)."""
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    return _ONE_LINE.encode(value)
 
 
 def _host_text(host: dict[str, Any]) -> str:
