@@ -34,6 +34,9 @@ agreement once explained differences are removed. Causes:
   product mapping     the KB's rows name the host's product for one tool and not for the other
   junk id             WES-NG's BulletinKB is no KB id (empty, "Information", ...)
   deferral            kbscan: deferred (a package inside its window): not yet missing
+  WES-NG's duplicate filter
+                      wes.py drops a Windows Server row whose CVE has "Server Core" rows only under other KBs
+                      (filter_duplicates): kbscan lists such a KB, WES-NG does not
   curated             a kbscan entry that is not in WES-NG's data (the embedded Hyper-V/cluster lists)
   UNEXPLAINED         none of the above: a bug in one of the two, to be looked at
 """
@@ -63,7 +66,8 @@ DEFINITIONS = REPO.parent / "shared" / "data" / "wesng" / "definitions.zip"
 WES = HERE / "out" / "wesng-venv" / "bin" / "wes"
 HOSTS = HERE / "data" / "wesng-hosts"
 AS_OF = "2026-07-28"  # a month past the definitions of 2026-06-28
-EXPLAINED = ("supersedence chain", "included", "covered via another product's rows", "product mapping", "junk id",
+EXPLAINED = ("supersedence chain", "WES-NG's duplicate filter", "included", "covered via another product's rows",
+             "product mapping", "junk id",
              "deferral", "curated")
 
 
@@ -99,6 +103,7 @@ class Definitions:
     def __init__(self, path: Path) -> None:
         self.products: dict[str, set[str]] = defaultdict(set)
         self.supersedes: dict[tuple[str, str], set[str]] = defaultdict(set)  # (KB, product) -> ids
+        self.cves: dict[tuple[str, str], set[str]] = defaultdict(set)  # (KB, product) -> CVEs
         with zipfile.ZipFile(path) as archive:
             for name in archive.namelist():
                 if not name.startswith(("CVEs", "Custom")):
@@ -110,8 +115,22 @@ class Definitions:
                         key = kb(row["BulletinKB"])
                         product = row["AffectedProduct"]
                         self.products[key].add(product)
+                        self.cves[(key, product)].add(row["CVE"])
                         if row["Supersedes"]:
                             self.supersedes[(key, product)].update(kb(s) for s in row["Supersedes"].split(";") if s)
+
+    def dropped_as_duplicate(self, key: str, name: str) -> bool:
+        """wes.py's filter_duplicates (Windows Server only): for a CVE with "Server Core" rows it keeps those
+        and their non-core twins of the same KB, and drops every other row of that CVE: a KB whose rows are
+        all non-core and whose CVEs have Server Core rows only under other KBs vanishes from the output."""
+        if not name.startswith("Windows Server"):
+            return False
+        mine = [(p, c) for (k, p), c in self.cves.items() if k == key and name in p]
+        if not mine or any("Server Core" in p for p, _ in mine):
+            return False
+        cves = set().union(*(c for _, c in mine))
+        cored = {c for (k, p), cs in self.cves.items() if name in p and "Server Core" in p and k != key for c in cs}
+        return cves <= cored
 
     def candidates(self, name: str) -> tuple[set[str], dict[str, set[str]]]:
         """WES-NG's candidates for its product name and, per KB, the candidate KBs that supersede it."""
@@ -165,6 +184,10 @@ def causes(host: dict[str, Any], wes: set[str], wes_name: str, definitions: Defi
                 found.append((key, "kbscan", "supersedence chain",
                               f"WES-NG drops it as superseded by {', '.join(heads[:3])} "
                               f"(kbscan: {said})"))
+        elif definitions.dropped_as_duplicate(key, wes_name):
+            found.append((key, "kbscan", "WES-NG's duplicate filter",
+                          "its rows are not Server Core and its CVEs have Server Core rows under other KBs: "
+                          "wes.py's filter_duplicates drops them"))
         else:
             found.append((key, "kbscan", "UNEXPLAINED", "a WES-NG candidate it does not drop, yet it does not list it"))
     for key in sorted(wes - missing):
@@ -281,6 +304,10 @@ def main() -> int:
         explained = {k for k, _, cause, _ in differences if cause in EXPLAINED}
         agreement = jaccard(missing - explained, wes - explained)
         print(f"\n== {name}: kbscan {host['os']} ({host['status']}), WES-NG '{wes_name}'")
+        version = host["os"].split("-", 1)[1].upper() if host["os"].startswith("win") and "-" in host["os"] else ""
+        if version and f"Version {version} " not in wes_name:
+            print(f"   product mapping: WES-NG reads this host as '{wes_name}' (wes.py 1.03's build table ends at "
+                  f"19044 and 22000; a later build takes the last version below it), kbscan as {host['os']}")
         print(f"   kbscan missing {len(missing)} (+{len(deferred)} deferred, not yet missing"
               f"{': ' + ', '.join(deferred) if deferred else ''}; {statuses.count('superseded')} superseded, "
               f"{statuses.count('included')} included, {statuses.count('installed')} installed)")
