@@ -32,6 +32,8 @@ agreement once explained differences are removed. Causes:
   covered via another product's rows
                       kbscan follows a Supersedes found in any product's rows; WES-NG only in its filter's
   product mapping     the KB's rows name the host's product for one tool and not for the other
+  architecture        the KB's rows name the host's Windows version for other architectures only (x86, ARM64):
+                      WES-NG filters on "for x64-based Systems", kbscan keeps architectures as notes and lists it
   junk id             WES-NG's BulletinKB is no KB id (empty, "Information", ...)
   deferral            kbscan: deferred (a package inside its window): not yet missing
   WES-NG's duplicate filter
@@ -67,8 +69,7 @@ WES = HERE / "out" / "wesng-venv" / "bin" / "wes"
 HOSTS = HERE / "data" / "wesng-hosts"
 AS_OF = "2026-07-28"  # a month past the definitions of 2026-06-28
 EXPLAINED = ("supersedence chain", "WES-NG's duplicate filter", "included", "covered via another product's rows",
-             "product mapping", "junk id",
-             "deferral", "curated")
+             "product mapping", "architecture", "junk id", "deferral", "curated")
 
 
 FIELDS = ("kb", "only", "cause", "detail")
@@ -169,6 +170,12 @@ def causes(host: dict[str, Any], wes: set[str], wes_name: str, definitions: Defi
         heads = sorted(superseded_by.get(key, set()))
         if entry is not None and not any(s.startswith("wesng") or s.startswith("import:") for s in sources):
             found.append((key, "kbscan", "curated", f"sources {sorted(sources)}"))
+        elif key not in candidates and (base := wes_name.split(" for ")[0]) != wes_name and any(
+                f"{base} for " in p for p in definitions.products.get(key, set())):
+            rows = sorted(p for p in definitions.products.get(key, set()) if f"{base} for " in p)
+            found.append((key, "kbscan", "architecture",
+                          f"its {base} rows name other architectures only ({'; '.join(rows[:2])}); kbscan keeps "
+                          "architectures as notes, not products, and lists it"))
         elif key not in candidates:
             rows = sorted(definitions.products.get(key, set()))
             found.append((key, "kbscan", "product mapping",
