@@ -321,6 +321,12 @@ def main() -> int:
         print(f"   WES-NG missing {len(wes)} ({sum(1 for k in wes if k.startswith('junk:'))} junk ids)")
         print(f"   both {len(missing & wes)}; Jaccard {jaccard(missing, wes):.3f}; "
               f"with the explained differences removed {agreement:.3f}")
+        # the same question asked WES-NG's way: which KBs to install (kbscan's remediation names the newest
+        # KB of each chain, as WES-NG lists it), against WES-NG's real KB ids
+        install = {r["kb"] for r in host["remediation"]}
+        real = {k for k in wes if not k.startswith("junk:")}
+        print(f"   kbscan's remediation {len(install)} KBs to install vs WES-NG's {len(real)} real ids: "
+              f"both {len(install & real)}, Jaccard {jaccard(install, real):.3f}")
         by_cause: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         for key, side, cause, detail in differences:
             by_cause[(side, cause)].append((key, detail))
@@ -330,7 +336,9 @@ def main() -> int:
                 print(f"       {key:<11} {detail}")
         results.append({"host": name, "kbscan_os": host["os"], "kbscan_status": host["status"], "wes_product": wes_name,
                         "kbscan_missing": sorted(missing), "kbscan_deferred": deferred, "wes_missing": sorted(wes),
-                        "jaccard": round(jaccard(missing, wes), 4), "agreement_explained_removed": round(agreement, 4),
+                        "jaccard": round(jaccard(missing, wes), 4), "kbscan_remediation": sorted(install),
+                        "remediation_jaccard": round(jaccard(install, real), 4),
+                        "agreement_explained_removed": round(agreement, 4),
                         "differences": [dict(zip(FIELDS, d, strict=True)) for d in differences],
                         "wes": figures[f"wes {stem}"]._asdict()})
     if args.json:
