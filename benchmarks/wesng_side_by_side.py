@@ -187,6 +187,10 @@ def causes(host: dict[str, Any], wes: set[str], wes_name: str, definitions: Defi
             if also:
                 found.append((key, "kbscan", "supersedence chain",
                               f"superseded by {', '.join(also[:3])}, missing too: WES-NG lists only the chain's head"))
+            elif not any(h in status for h in heads):
+                found.append((key, "kbscan", "product mapping",
+                              f"WES-NG drops it as superseded by {', '.join(heads[:3])}, which kbscan does not "
+                              f"apply to {host['os']}"))
             else:
                 found.append((key, "kbscan", "supersedence chain",
                               f"WES-NG drops it as superseded by {', '.join(heads[:3])} "
