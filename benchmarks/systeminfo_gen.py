@@ -77,7 +77,8 @@ def render(host: Host) -> str:
         "Processor(s):              2 Processor(s) Installed.",
         "                           [01]: Intel64 Family 6 Model 85 Stepping 7 GenuineIntel ~2594 Mhz",
         "                           [02]: Intel64 Family 6 Model 85 Stepping 7 GenuineIntel ~2594 Mhz",
-        f"BIOS Version:              {'Dell Inc. 2.12.2, 7/9/2021' if server else 'LENOVO N34ET61W, 3/14/2024'}",
+        "BIOS Version:              "
+        + ("Dell Inc. 2.12.2, 7/9/2021" if server else "LENOVO N34ET61W (1.61 ), 3/14/2024"),
         "Windows Directory:         C:\\Windows",
         "System Directory:          C:\\Windows\\system32",
         "Boot Device:               \\Device\\HarddiskVolume1",
