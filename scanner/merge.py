@@ -2,7 +2,9 @@
 
 The result does not depend on the order of the sources (DESIGN.md 3a): sources are taken in the order of
 their names, and every rule below is symmetric or picks by a fixed rank.
-- Curated (embedded) facts win for title, kind, roles and standalone: a scrape never overwrites them.
+- Curated (embedded) facts win for title, kind, roles and standalone: a scrape never overwrites them, except
+  that a security source's entry without roles (a KB that fixes vulnerabilities on every host of its
+  products) lifts a curated role restriction: a role-only entry would never be checked on other hosts.
   Scraped products, relations (supersedes, included_in) and download links are added, each with its
   source in the provenance (a product more is a host more that is checked: that fails closed).
 - Release date: the EARLIEST date any source (curated included) states, because a later date would keep a
@@ -123,6 +125,11 @@ def _add(base: CatalogueEntry, new: CatalogueEntry, curated: bool) -> CatalogueE
         changes["roles"] = tuple(r for r in base.roles if r in new.roles)
         if not new.standalone and base.standalone:  # any source saying "no package of its own" counts
             changes["standalone"] = False
+    elif new.security is not None and not new.roles and base.roles:
+        # A security source (WES-NG's MSRC data) says the KB fixes vulnerabilities on every host of its
+        # products; a curated role (a cluster or Hyper-V list recommending it) must not hide it from the rest
+        changes["roles"] = ()
+        provenance["roles"] = (source,)
     if new.security is not None and (base.security is None or _weight(new.security) > _weight(base.security)):
         changes["security"] = new.security  # the gravest any source states, whichever comes first
     if new.notes and new.notes not in base.notes:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner.merge import SourceEntries, merge
-from scanner.models import CatalogueEntry, Kind
+from scanner.models import CatalogueEntry, Kind, SecurityFacts
 from tests.seed import seed_entries
 
 
@@ -141,3 +141,21 @@ def test_security_facts_are_the_gravest_any_source_states_in_either_order():
     for order in ([low, critical], [critical, low]):
         [merged] = merge([], [SourceEntries(x.sources[0], (x,)) for x in order])
         assert merged.security == SecurityFacts("Critical", cves=3, exploits=1)
+
+
+def test_a_security_source_makes_a_curated_role_only_entry_apply_to_every_host_of_its_products():
+    """The cluster list (kb2920151) names KB2919355 (Windows 8.1 / Server 2012 R2 Update) and KB4284815 (June
+    2018's monthly rollup) for failover-clustering hosts; WES-NG's MSRC data says both fix vulnerabilities on
+    every Server 2012 R2. Curated roles won, so a 2012 R2 host without the role was never checked for them:
+    a false "compliant" for a security update. A security source's entry without roles widens them to every
+    host; a plain scrape of a list still does not."""
+    curated = e("KB4284815", "kb2920151", kind=Kind.UPDATE_ROLLUP, products=("ws2012r2",),
+                roles=("failover-clustering",))
+    security = e("KB4284815", "wesng", kind=Kind.UPDATE_ROLLUP, products=("win81", "ws2012r2"),
+                 security=SecurityFacts("Critical", 12, 1))
+    listed = e("KB4284815", "wiki", products=("ws2012r2",))
+    [merged] = merge([curated], [SourceEntries("wesng", (security,))])
+    assert merged.roles == ()
+    assert merged.provenance["roles"] == ("wesng",)
+    [scraped] = merge([curated], [SourceEntries("wiki", (listed,))])
+    assert scraped.roles == ("failover-clustering",)

@@ -100,7 +100,8 @@ class _Kb:
     cves: set[str] = field(default_factory=set)
     exploited: set[str] = field(default_factory=set)
     severities: set[str] = field(default_factory=set)
-    fixes: set[tuple[str, str]] = field(default_factory=set)  # (CVE or advisory id, product) it fixes
+    # (CVE or advisory id, product and the component on it) it fixes: .NET 4.8 on ws2016 is not .NET 4.7.2 on it
+    fixes: set[tuple[str, str]] = field(default_factory=set)
     titles: dict[str, None] = field(default_factory=dict)
 
 
@@ -229,7 +230,7 @@ def _read(rows: Iterable[list[str]], kbs: dict[str, _Kb], counts: dict[str, int]
             gathered.supersedes.update(relation[0])
             counts["junk_supersedes"] += relation[1]
         if cve:
-            gathered.fixes.add((cve, found.product))
+            gathered.fixes.add((cve, f"{found.product} {found.component}" if found.component else found.product))
             if cve[:4] == "CVE-":
                 gathered.cves.add(cve)
                 if exploits:

@@ -258,3 +258,21 @@ def test_a_wesng_source_refreshes_over_http_and_refuses_a_page_that_is_no_zip(tm
     assert [(e.kb, e.kind, e.products) for e in catalogue.for_product("ws2019")] == [
         ("KB5034127", Kind.SECURITY_UPDATE, ("ws2019",)), ("KB5034768", Kind.CUMULATIVE_UPDATE, ("ws2019",)),
         ("KB5035849", Kind.CUMULATIVE_UPDATE, ("ws2019",)), ("KB5036896", Kind.CUMULATIVE_UPDATE, ("ws2019",))]
+
+
+def test_a_fix_of_a_component_on_windows_is_not_included_in_a_fix_of_another_component_or_of_windows() -> None:
+    """Real shape (February 2021, Server 2016): the cumulative update KB4601318 fixes CVE-2021-24111 for
+    ".NET Framework 3.5 AND 4.6.2/4.7/4.7.1/4.7.2 on Windows Server 2016", the .NET 4.8 update KB4601051
+    fixes the same CVE for ".NET Framework 4.8 on Windows Server 2016". Both map to ws2016, but installing
+    the cumulative update does not patch .NET 4.8: KB4601051 is included in nothing (it was taken as
+    included in the cumulative update, and a Server 2016 host with .NET 4.8 came out covered)."""
+    ws = "Windows Server 2016"
+    net = "Microsoft .NET Framework 3.5 AND 4.6.2/4.7/4.7.1/4.7.2 on Windows Server 2016"
+    net48 = "Microsoft .NET Framework 4.8 on Windows Server 2016"
+    text = HEADER + "\n" + rows(
+        ("4601318", "CVE-2021-24111", net, ""), ("4601318", "CVE-2021-1734", ws, ""),
+        ("4601051", "CVE-2021-24111", net48, ""),
+        ("4601052", "CVE-2021-24111", net, ""))  # the same component's fix: included in the CU, as before
+    found = parse_definitions(zip_bytes({"CVEs_20210216.csv": text}), "d.zip", HINTS)
+    assert [(e.kb, e.included_in) for e in found.entries] == [
+        ("KB4601051", ()), ("KB4601052", ("KB4601318",)), ("KB4601318", ())]
