@@ -316,8 +316,8 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         if not url.startswith(("http://", "https://")):
             raise src.fail("url", f"only http(s) URLs can be sources, got {url!r}")
         sources.append(SourceConfig(name, url, src.strings("products", choices=PRODUCTS),
-                                    src.strings("roles", choices=ROLES), kind,
-                                    src.get("follow_kb_links", bool, False)))
+                                    src.strings("roles", choices=ROLES), kind=kind,
+                                    follow_kb_links=src.get("follow_kb_links", bool, False)))
         src.done()
     names = [s.name for s in sources]
     if len(set(names)) != len(names):

@@ -103,11 +103,13 @@ def _add(base: CatalogueEntry, new: CatalogueEntry, curated: bool) -> CatalogueE
     provenance = dict(base.provenance)
     changes: dict[str, object] = {"sources": _union(base.sources, new.sources)}
     for fact in ("supersedes", "included_in", "download"):
+        if not getattr(new, fact):
+            continue
         added = [v for v in getattr(new, fact) if v not in getattr(base, fact)]
         if added:
             value = _kbs(getattr(base, fact), added) if fact != "download" else _union(base.download, added)
             changes[fact] = value
-            provenance[fact] = _union(_said(base, fact), (source,))
+        provenance[fact] = _union(_said(base, fact), (source,))  # a source that says it again said it too
     released = _earliest(base, new)
     if released != base.released:
         changes["released"] = released
@@ -162,10 +164,9 @@ def merge(curated: Sequence[CatalogueEntry], sources: Sequence[SourceEntries]) -
                 log.debug("%s: %s includes %s, which no source lists; relation kept only as a note",
                           source.name, package, member)
                 continue
-            if package not in target.included_in:
-                merged[member] = replace(target, included_in=_kbs(target.included_in, (package,)),
-                                         sources=_union(target.sources, (source.name,)),
-                                         provenance=_provenance(target, "included_in", source.name))
+            merged[member] = replace(target, included_in=_kbs(target.included_in, (package,)),
+                                     sources=_union(target.sources, (source.name,)),
+                                     provenance=_provenance(target, "included_in", source.name))
     for kb, facts in stated.items():
         disagreeing = {fact: tuple(sorted(pairs)) for fact, pairs in facts.items()
                        if len({value for _, value in pairs}) > 1}

@@ -104,7 +104,7 @@ LIST = "http://kb.test/kb/2784261"
 
 def _config(tmp_path: Path, cap: int = 100) -> Config:
     return Config(state_dir=tmp_path / "state", http=HttpConfig(retries=0, backoff=0.0, max_articles=cap),
-                  sources=(SourceConfig("cl", LIST, ("ws2012",), ("failover-clustering",), True),))
+                  sources=(SourceConfig("cl", LIST, ("ws2012",), ("failover-clustering",), follow_kb_links=True),))
 
 
 def _serve(numbers: list[str], on_article=None) -> None:  # type: ignore[no-untyped-def]

@@ -44,7 +44,8 @@ def test_imported_relations_reach_the_curated_entries():
     parsed = parse_xml_list((SHARED / "reijoh" / "UpdatesListCluster.xml").read_bytes(), "r", SourceHints("imp"))
     merged = {e.kb: e for e in merge(curated, [SourceEntries("imp", parsed.entries, parsed.includes)])}
     assert merged["KB2908415"].included_in == ("KB2878635",)
-    assert merged["KB2908415"].provenance["included_in"] == ("reijoh-cluster", "kb2878635")  # curated already
+    # curated already, and the import says it again: both are credited
+    assert merged["KB2908415"].provenance["included_in"] == ("reijoh-cluster", "kb2878635", "imp")
     assert merged["KB2898774"].included_in == ("KB2903938",)
     assert merged["KB2779069"].products == ("ws2008r2", "ws2012")  # curated products kept
 

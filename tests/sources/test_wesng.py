@@ -242,8 +242,8 @@ def test_a_wesng_source_refreshes_over_http_and_refuses_a_page_that_is_no_zip(tm
     wiki = (Path(__file__).resolve().parents[1] / "data" / "pages" / "hyperv-2012-wiki.html").read_bytes()
     html = local_server.page("/wesng/moved.html", wiki)  # a page kbscan reads, but not what this source is
     config = Config(state_dir=tmp_path / "state", http=HttpConfig(retries=0, backoff=0.0),
-                    sources=(SourceConfig("wesng", good, ("ws2019",), (), "wesng"),
-                             SourceConfig("moved", html, (), (), "wesng")))
+                    sources=(SourceConfig("wesng", good, ("ws2019",), (), kind="wesng"),
+                             SourceConfig("moved", html, (), (), kind="wesng")))
     result = refresh_catalogue(config)
     by_kb, _, _ = real_rows()
     rows = sum(len(by_kb[kb]) for kb in WS2019_CUS)
