@@ -165,9 +165,9 @@ class Evaluator:
             findings = self.findings(inventory.host, inventory.os, roles, map(_KB, inventory.updates))
         missing = Status.MISSING in map(_STATUS, findings)  # C-level scan of 1,000+ findings
         notes: list[str] = []
-        if missing and inventory.roles is None:
-            reasons += _roles_unknown(findings)
-        elif inventory.roles is None and inventory.os is not None:
+        unknown_roles = _roles_unknown(findings) if missing and inventory.roles is None else []
+        reasons += unknown_roles
+        if inventory.roles is None and inventory.os is not None and not unknown_roles:
             notes.append("roles unknown: the inventory format does not list them and no [[hosts]] group gives "
                          "them; role-specific KBs were checked as if every role applied")
         if missing and inventory.incomplete:

@@ -322,3 +322,12 @@ def test_unused_and_expired_exemptions_are_warned(as_of: date, expected: str):
     report = evaluate_fleet(seed(), [host("HV01", *SEED_HOTFIXES)], [],
                             Policy.at(as_of, exemptions=(exemption,)), datetime.now(UTC))
     assert report.warnings == (expected,)
+
+
+def test_unknown_roles_with_only_a_role_free_kb_missing_is_noncompliant_and_says_how_roles_were_taken():
+    installed = [kb for kb in (*SEED_HOTFIXES, "KB2903938") if kb != "KB2905412"]
+    result = evaluate_host(seed(), host("HV09", *installed, roles=None), Policy.at(date(2014, 1, 20)))
+    assert (result.status, result.reasons) == (HostStatus.NONCOMPLIANT, ())
+    assert [f.kb for f in result.findings if f.status is Status.MISSING] == ["KB2905412"]
+    assert result.notes == ("roles unknown: the inventory format does not list them and no [[hosts]] group "
+                            "gives them; role-specific KBs were checked as if every role applied",)
