@@ -10,14 +10,14 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
 
 import scanner
 from scanner import inventory
-from scanner.inventory.one_file import load, parse_file
+from scanner.inventory.one_file import load, parse_file, stamped
 from scanner.models import HostInventory, InstalledUpdate, InventoryError
 
 Entry = tuple[int, int, str, Any]  # size, mtime_ns, sha256, {"reader", "hosts": [...], "errors": [[path, error]]}
@@ -94,13 +94,18 @@ def _host(data: dict[str, Any]) -> HostInventory:
         announced=data.get("announced"), listed=data.get("listed"), warnings=tuple(data.get("warnings", ())))
 
 
-def _result(cache: InventoryCache, key: str, data: Any) -> Result:
-    """The parsed objects, rebuilt from the stored form only once per process."""
+def _result(cache: InventoryCache, key: str, data: Any, info: os.stat_result) -> Result:
+    """The parsed objects, rebuilt from the stored form only once per process (and again when the file's
+    modification time, which each host carries, moved)."""
     found = cache.objects.get(key)
-    if found is None:
-        found = cache.objects[key] = ([_host(h) for h in data["hosts"]],
+    if found is None or (found[0] and found[0][0].modified_at != _modified(info)):
+        found = cache.objects[key] = (stamped([_host(h) for h in data["hosts"]], info),
                                       [InventoryError(p, e) for p, e in data["errors"]])
     return list(found[0]), list(found[1])
+
+
+def _modified(info: os.stat_result) -> datetime:
+    return datetime.fromtimestamp(info.st_mtime, UTC)
 
 
 def _read(path: Path, max_bytes: int, cache: InventoryCache, now_ns: int) -> Result:
@@ -115,7 +120,7 @@ def _read(path: Path, max_bytes: int, cache: InventoryCache, now_ns: int) -> Res
     if (known is not None and known[0] == stat.st_size and known[1] == stat.st_mtime_ns
             and S_ISREG(stat.st_mode) and stat.st_size <= max_bytes):
         cache.reused += 1
-        return _result(cache, key, known[3])
+        return _result(cache, key, known[3], stat)
     data = load(path, max_bytes, stat)  # the one bounded read; a refused file's error is never cached
     if isinstance(data, InventoryError):
         return [], [data]
@@ -128,11 +133,11 @@ def _read(path: Path, max_bytes: int, cache: InventoryCache, now_ns: int) -> Res
         hosts, errors = parse_file(key, data)  # the bytes that were hashed, not a second read
         payload = {"reader": reader_version(), "hosts": [_host_data(h) for h in hosts],
                    "errors": [[e.path, e.error] for e in errors]}
-        cache.objects[key] = (hosts, errors)
+        cache.objects[key] = (stamped(hosts, stat), errors)
     settled = len(data) == stat.st_size and now_ns - stat.st_mtime_ns > SETTLE_NS
     entry = (stat.st_size, stat.st_mtime_ns if settled else UNSETTLED, digest, payload)
     cache.files[key] = cache.changed[key] = entry
-    return _result(cache, key, payload)
+    return _result(cache, key, payload, stat)
 
 
 def _under(key: str, roots: Sequence[str]) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -53,23 +52,6 @@ def policy_for(config: Config, as_of: date | None, now: datetime | None = None) 
     return Policy(as_of=now.date(), now=now, **kwargs)  # type: ignore[arg-type]
 
 
-def with_file_times(inventories: Sequence[HostInventory]) -> list[HostInventory]:
-    """Each inventory with its file's modification time, the inventory's time when the format has no
-    collected_at (DESIGN.md 3a). One stat per file; a file gone since it was read keeps None."""
-    times: dict[str, datetime | None] = {}
-    result = []
-    for found in inventories:
-        if found.path not in times:
-            try:
-                times[found.path] = datetime.fromtimestamp(os.stat(found.path).st_mtime, UTC)
-            except OSError:
-                times[found.path] = None
-        modified = times[found.path]
-        result.append(found if modified is None or found.modified_at is not None
-                      else replace(found, modified_at=modified))
-    return result
-
-
 def read_inventories(config: Config, paths: Sequence[Path],
                      progress: Callable[[int, int], None] | None = None,
                      cache: InventoryCache | None = None, workers: int | None = None,
@@ -82,7 +64,7 @@ def read_inventories(config: Config, paths: Sequence[Path],
     else:
         found, errors = inventory.read_paths(paths, max_bytes=config.inventory.max_bytes, progress=progress,
                                              workers=workers)
-    combined, warnings = combine(with_file_times(found), config.hosts, config.max_inventory_age)
+    combined, warnings = combine(found, config.hosts, config.max_inventory_age)
     return combined, errors, warnings
 
 

@@ -25,10 +25,10 @@ CHUNK = 100  # files per task: small enough to spread the work, large enough to 
 
 Result = tuple[list[HostInventory], list[InventoryError]]
 # host, path, format, KB ids, install-date ordinals (0: unknown), raw ids (None when no update has one), os,
-# caption, version, roles, cluster, collected, announced, listed, warnings
+# caption, version, roles, cluster, collected, modified, announced, listed, warnings
 _Host = tuple[str, str, str, tuple[str, ...], tuple[int, ...], tuple[str | None, ...] | None, str | None,
-              str | None, str | None, tuple[str, ...] | None, str | None, datetime | None, int | None,
-              int | None, tuple[str, ...]]
+              str | None, str | None, tuple[str, ...] | None, str | None, datetime | None, datetime | None,
+              int | None, int | None, tuple[str, ...]]
 _Packed = tuple[list[_Host], list[tuple[str, str]]]
 _KB = attrgetter("kb")
 _RAW = attrgetter("raw")
@@ -52,7 +52,7 @@ def _pack(host: HostInventory) -> _Host:
     raws = tuple(map(_RAW, host.updates))
     return (host.host, host.path, host.format, tuple(map(_KB, host.updates)), tuple(map(_ordinal, host.updates)),
             raws if any(raws) else None, host.os, host.os_caption, host.os_version, host.roles, host.cluster,
-            host.collected_at, host.announced, host.listed, host.warnings)
+            host.collected_at, host.modified_at, host.announced, host.listed, host.warnings)
 
 
 @lru_cache(maxsize=1 << 12)
@@ -61,12 +61,12 @@ def _day(ordinal: int) -> date | None:
 
 
 def _unpack(packed: _Host) -> HostInventory:
-    (name, path, fmt, kbs, ordinals, raws, os_id, caption, version, roles, cluster, collected, announced,
-     listed, warnings) = packed
+    (name, path, fmt, kbs, ordinals, raws, os_id, caption, version, roles, cluster, collected, modified,
+     announced, listed, warnings) = packed
     days = map(_day, ordinals)
     updates = tuple(map(InstalledUpdate, kbs, days, raws) if raws is not None else map(InstalledUpdate, kbs, days))
     return HostInventory(name, path, fmt, updates, os_id, caption, version, roles, cluster, collected,
-                         announced=announced, listed=listed, warnings=warnings)
+                         modified_at=modified, announced=announced, listed=listed, warnings=warnings)
 
 
 def _start_worker() -> None:
