@@ -44,9 +44,10 @@ class Catalogue:
         superseded_by: dict[str, list[str]] = {}
         contains: dict[str, list[str]] = {}
         for edge in usable:
-            target = superseded_by if edge.status is Status.SUPERSEDED else contains
-            key = edge.covered if edge.status is Status.SUPERSEDED else edge.cover
-            target.setdefault(key, []).append(edge.cover if edge.status is Status.SUPERSEDED else edge.covered)
+            if edge.status is Status.SUPERSEDED:
+                superseded_by.setdefault(edge.covered, []).append(edge.cover)
+            else:
+                contains.setdefault(edge.cover, []).append(edge.covered)
         self._superseded_by = {kb: tuple(sorted(set(v), key=kb_sort_key)) for kb, v in superseded_by.items()}
         self._contains = {kb: tuple(sorted(set(v), key=kb_sort_key)) for kb, v in contains.items()}
         by_product: dict[str, list[CatalogueEntry]] = {}

@@ -86,17 +86,19 @@ def _kept(host: str, group: list[HostInventory], window: Duration | None) -> tup
     timed = [inv for inv in group if inv.taken_at is not None]
     if not timed:
         return group, []
-    newest = max(inv.taken_at for inv in timed if inv.taken_at is not None)
-    oldest = window.before(newest) if window is not None else None
-    kept = [inv for inv in timed if oldest is None or (inv.taken_at is not None and inv.taken_at >= oldest)]
-    kept_ids = {id(inv) for inv in kept}
-    left = [inv for inv in group if id(inv) not in kept_ids]
+    newest = max(timed, key=lambda inv: inv.taken_at or _OLDEST)
+    oldest = window.before(newest.taken_at) if window is not None and newest.taken_at is not None else None
+    kept: list[HostInventory] = []
+    left: list[HostInventory] = []
+    for inv in group:
+        fresh = inv.taken_at is not None and (oldest is None or inv.taken_at >= oldest)
+        (kept if fresh else left).append(inv)
     if not left:
         return kept, []
     described = ", ".join(f"{inv.path} ({_when(inv)})" for inv in sorted(left, key=lambda i: i.path))
     within = f"within {window.text} of" if window is not None else "at the time of"
     return kept, [f"host {host}: ignored {described}: not collected {within} its newest inventory "
-                  f"({_when(max(timed, key=lambda i: i.taken_at or _OLDEST))}); remove or recollect them"]
+                  f"({_when(newest)}); remove or recollect them"]
 
 
 def _when(inventory: HostInventory) -> str:

@@ -57,6 +57,11 @@ def _said(entry: CatalogueEntry, fact: str) -> tuple[str, ...]:
     return entry.provenance.get(fact, entry.sources) if getattr(entry, fact) else ()
 
 
+def _credited(entry: CatalogueEntry, fact: str, source: str) -> tuple[str, ...]:
+    """`fact`'s sources with `source` added: it said the fact, whether or not it was new."""
+    return _union(_said(entry, fact), (source,))
+
+
 def _text(value: object) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
@@ -109,7 +114,7 @@ def _add(base: CatalogueEntry, new: CatalogueEntry, curated: bool) -> CatalogueE
         if added:
             value = _kbs(getattr(base, fact), added) if fact != "download" else _union(base.download, added)
             changes[fact] = value
-        provenance[fact] = _union(_said(base, fact), (source,))  # a source that says it again said it too
+        provenance[fact] = _credited(base, fact, source)  # a source that says it again said it too
     released = _earliest(base, new)
     if released != base.released:
         changes["released"] = released
@@ -120,7 +125,7 @@ def _add(base: CatalogueEntry, new: CatalogueEntry, curated: bool) -> CatalogueE
     if products != base.products:
         changes["products"] = products
         if curated and set(new.products) - set(base.products):
-            provenance["products"] = _union(_said(base, "products"), (source,))
+            provenance["products"] = _credited(base, "products", source)
     if not curated:
         if KIND_RANK.index(new.kind) < KIND_RANK.index(base.kind):
             changes["kind"] = new.kind
@@ -137,12 +142,6 @@ def _add(base: CatalogueEntry, new: CatalogueEntry, curated: bool) -> CatalogueE
     if new.notes and new.notes not in base.notes:
         changes["notes"] = "; ".join(p for p in (base.notes, new.notes) if p)
     return replace(base, provenance=provenance, **changes)  # type: ignore[arg-type]
-
-
-def _provenance(entry: CatalogueEntry, fact: str, source: str) -> dict[str, tuple[str, ...]]:
-    merged = dict(entry.provenance)
-    merged[fact] = _union(_said(entry, fact), (source,))
-    return merged
 
 
 def merge(curated: Sequence[CatalogueEntry], sources: Sequence[SourceEntries]) -> list[CatalogueEntry]:
@@ -166,7 +165,8 @@ def merge(curated: Sequence[CatalogueEntry], sources: Sequence[SourceEntries]) -
                 continue
             merged[member] = replace(target, included_in=_kbs(target.included_in, (package,)),
                                      sources=_union(target.sources, (source.name,)),
-                                     provenance=_provenance(target, "included_in", source.name))
+                                     provenance={**target.provenance,
+                                                 "included_in": _credited(target, "included_in", source.name)})
     for kb, facts in stated.items():
         disagreeing = {fact: tuple(sorted(pairs)) for fact, pairs in facts.items()
                        if len({value for _, value in pairs}) > 1}
