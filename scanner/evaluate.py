@@ -164,7 +164,7 @@ class Evaluator:
         if inventory.os is not None:
             findings = self.findings(inventory.host, inventory.os, roles, map(_KB, inventory.updates))
         missing = Status.MISSING in map(_STATUS, findings)  # C-level scan of 1,000+ findings
-        notes: list[str] = []
+        notes = list(inventory.warnings)  # what the reader doubted (a host name from the file name) reaches the report
         unknown_roles = _roles_unknown(findings) if missing and inventory.roles is None else []
         reasons += unknown_roles
         if inventory.roles is None and inventory.os is not None and not unknown_roles:

@@ -331,3 +331,11 @@ def test_unknown_roles_with_only_a_role_free_kb_missing_is_noncompliant_and_says
     assert [f.kb for f in result.findings if f.status is Status.MISSING] == ["KB2905412"]
     assert result.notes == ("roles unknown: the inventory format does not list them and no [[hosts]] group "
                             "gives them; role-specific KBs were checked as if every role applied",)
+
+
+def test_what_the_reader_doubted_about_a_host_reaches_its_notes():
+    doubted = replace(host("HV01", *SEED_HOTFIXES, "KB2903938"),
+                      warnings=("host name taken from the file name hv01.txt: the file has no Host Name line",))
+    result = evaluate_host(seed(), doubted, Policy.at(date(2014, 1, 20)))
+    assert (result.status, result.notes) == (
+        HostStatus.COMPLIANT, ("host name taken from the file name hv01.txt: the file has no Host Name line",))
