@@ -29,11 +29,11 @@ from scanner.store.catalogue import (
     catalogue_stored,
     changes_since,
     forget_sources,
-    load_catalogue,
     save_refresh,
     source_health,
     source_state,
     sources_ok_at,
+    stored_entries,
 )
 from scanner.store.db import connected
 
@@ -137,8 +137,8 @@ def _refresh_source(session: requests.Session, config: Config, hints: SourceHint
 
 
 def _merge_order(config: Config, stored: list[str], fresh: list[str]) -> list[str]:
-    """Configured sources in config order, then every other (imports) by name: the same order whether
-    a refresh or an import runs, so "the first title wins" never flips between the two."""
+    """Every source to merge, each once: configured sources in config order, then the others (imports,
+    followed articles) by name. The merge itself does not depend on this order (merge.py)."""
     configured = [s.name for s in config.sources]
     return [*configured, *sorted((set(stored) | set(fresh)) - set(configured))]
 
@@ -276,7 +276,7 @@ def status_lines(config: Config, now: datetime | None = None) -> list[str]:
         health = source_health(db)
         ok_at = sources_ok_at(db)
         entries = db.execute("SELECT count(*) FROM catalogue_entries").fetchone()[0] if stored else 0
-        catalogue = load_catalogue(db) if stored else None
+        cycles = relations.split(relations.edges_of(stored_entries(db).values()))[1] if stored else ()
     if not stored:
         return ["catalogue: embedded (no refresh stored yet; run 'kbscan catalogue refresh')"]
     if refreshed is None:
@@ -299,5 +299,5 @@ def status_lines(config: Config, now: datetime | None = None) -> list[str]:
                      f"checked {checked}  {s.message}".rstrip())
     for source in dict.fromkeys(a.name.split("/", 1)[0] for a in articles):
         lines.append(f"  {_articles_line(source, [a for a in articles if a.name.startswith(f'{source}/')])}")
-    lines += [f"warning: {w}" for w in (catalogue.warnings if catalogue is not None else ())]
+    lines += [f"warning: {cycle.warning}" for cycle in cycles]  # the relations, not a whole Catalogue
     return lines

@@ -186,7 +186,7 @@ def save_refresh(db: sqlite_utils.Database, records: Sequence[SourceRecord], mer
     stamp = at.astimezone(UTC).isoformat()
     with db.conn:
         db.execute("BEGIN IMMEDIATE")  # the write lock before reading the old catalogue: no lost update
-        old = _stored_entries(db)
+        old = stored_entries(db)
         for record in records:
             health = record.health
             previous = list(db.query("SELECT ok_at, includes, family FROM sources WHERE name = ?", [health.name]))
@@ -210,7 +210,7 @@ def save_refresh(db: sqlite_utils.Database, records: Sequence[SourceRecord], mer
     return changes
 
 
-def _stored_entries(db: sqlite_utils.Database) -> dict[str, CatalogueEntry]:
+def stored_entries(db: sqlite_utils.Database) -> dict[str, CatalogueEntry]:
     return {row["kb"]: entry_from_json(row["data"]) for row in db.query("SELECT kb, data FROM catalogue_entries")}
 
 
@@ -230,7 +230,7 @@ def replace_catalogue(db: sqlite_utils.Database, merged: Sequence[CatalogueEntry
     """The stored catalogue merged again without news from any source (a schema step): entries and change log
     only; `stored_at` and `refreshed_at` keep saying when a refresh last stored one and had news. Runs inside
     the caller's transaction."""
-    return _replace(db, _stored_entries(db), merged, at.astimezone(UTC).isoformat())
+    return _replace(db, stored_entries(db), merged, at.astimezone(UTC).isoformat())
 
 
 def forget_sources(db: sqlite_utils.Database, keep: Sequence[str]) -> None:
