@@ -12,6 +12,7 @@ from scanner.catalogue import Catalogue
 from scanner.config import DeferralPolicy, Exemption
 from scanner.dates import Duration, parse_duration
 from scanner.models import (
+    COVERED,
     CatalogueEntry,
     ClusterDifference,
     ClusterResult,
@@ -25,7 +26,6 @@ from scanner.models import (
 )
 from scanner.remediation import Remediator
 
-COVERED = frozenset({Status.INSTALLED, Status.SUPERSEDED, Status.INCLUDED})
 _KB, _STATUS = attrgetter("kb"), attrgetter("status")
 
 

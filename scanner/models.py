@@ -56,6 +56,9 @@ class Status(StrEnum):
     MISSING = "missing"
 
 
+COVERED = frozenset({Status.INSTALLED, Status.SUPERSEDED, Status.INCLUDED})  # the host has the fix
+
+
 class HostStatus(StrEnum):
     COMPLIANT = "compliant"
     NONCOMPLIANT = "noncompliant"

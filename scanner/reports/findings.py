@@ -14,7 +14,6 @@ from scanner.models import Finding, HostResult, HostStatus, Kind, Status, kb_sor
 # What a person has to do something about or should see was waived: the `action` filter keeps these.
 ACTION = frozenset({Status.MISSING, Status.DEFERRED, Status.EXEMPT})
 ACTION_ORDER = (Status.MISSING, Status.DEFERRED, Status.EXEMPT)  # worst first
-COVERED = (Status.INSTALLED, Status.SUPERSEDED, Status.INCLUDED)
 _STATUS = attrgetter("status")
 
 
