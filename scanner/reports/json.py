@@ -19,6 +19,8 @@ from scanner.models import (
 from scanner.reports.findings import FindingsFilter, counts, listed
 
 SCHEMA_VERSION = 1
+_HOLE = "\x00kbscan\x00"  # stands for a list while the text around it is made; cannot occur in data
+_HOLE_TEXT = json.dumps(_HOLE)
 
 
 def _date(value: date | None) -> str | None:
@@ -51,8 +53,10 @@ def finding_data(finding: Finding) -> dict[str, Any]:
     return data
 
 
-def host_data(host: HostResult, findings: FindingsFilter = FindingsFilter.ALL) -> dict[str, Any]:
-    """A host; `findings` decides which findings are listed, `counts` counts all of them per status."""
+def host_data(host: HostResult, findings: FindingsFilter = FindingsFilter.ALL, *,
+              listing: bool = True) -> dict[str, Any]:
+    """A host; `findings` decides which findings are listed, `counts` counts all of them per status.
+    `listing` False leaves a placeholder where the findings go, for `chunks` to fill line by line."""
     inventory = host.inventory
     return {
         "host": host.host, "status": str(host.status), "os": host.os, "roles": list(host.roles),
@@ -64,7 +68,7 @@ def host_data(host: HostResult, findings: FindingsFilter = FindingsFilter.ALL) -
                       "os_caption": inventory.os_caption, "os_version": inventory.os_version,
                       "updates": len(inventory.updates)},
         "counts": counts(host.findings),
-        "findings": [finding_data(f) for f in listed(host, findings)],
+        "findings": [finding_data(f) for f in listed(host, findings)] if listing else _HOLE,
         "remediation": [{"kb": r.kb, "title": r.title, "resolves": list(r.resolves), "download": list(r.download)}
                         for r in host.remediation],
     }
@@ -94,10 +98,6 @@ def report_data(report: Report, *, hosts: bool = True,
     }
 
 
-_HOLE = "\x00kbscan\x00"  # stands for a list while the text around it is made; cannot occur in data
-_HOLE_TEXT = json.dumps(_HOLE)
-
-
 _ONE_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))  # made once: dumps makes one per call
 
 
@@ -106,10 +106,27 @@ def _compact(value: Any) -> str:
     return _ONE_LINE.encode(value)
 
 
-def _host_text(host: dict[str, Any]) -> str:
+class _FindingLines:
+    """Each finding's line, encoded once: hosts of one product share their plan's Finding objects
+    (evaluate._Plan), so a 10,000-host report encodes a few thousand findings, not millions. Keyed by
+    identity, with the finding kept beside its text so that an id is never reused while cached."""
+
+    def __init__(self) -> None:
+        self._lines: dict[int, tuple[Finding, str]] = {}
+
+    def __call__(self, finding: Finding) -> str:
+        found = self._lines.get(id(finding))
+        if found is not None and found[0] is finding:
+            return found[1]
+        line = f"      {_compact(finding_data(finding))}"
+        self._lines[id(finding)] = (finding, line)
+        return line
+
+
+def _host_text(host: HostResult, which: FindingsFilter, lines: _FindingLines) -> str:
     """A host on one line, each of its findings on a line of its own."""
-    before, after = _compact({**host, "findings": _HOLE}).split(_HOLE_TEXT)
-    findings = ",\n".join(f"      {_compact(finding)}" for finding in host["findings"])
+    before, after = _compact(host_data(host, which, listing=False)).split(_HOLE_TEXT)
+    findings = ",\n".join(map(lines, listed(host, which)))
     return f"    {before}[\n{findings}\n    ]{after}" if findings else f"    {before}[]{after}"
 
 
@@ -123,8 +140,9 @@ def chunks(report: Report, findings: FindingsFilter = FindingsFilter.ALL) -> Ite
         yield f"{before}[]{after}\n"
         return
     yield f"{before}[\n"
+    lines = _FindingLines()
     for index, host in enumerate(report.hosts):
-        yield (",\n" if index else "") + _host_text(host_data(host, findings))
+        yield (",\n" if index else "") + _host_text(host, findings, lines)
     yield f"\n  ]{after}\n"
 
 
