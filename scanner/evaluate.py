@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -29,6 +30,7 @@ from scanner.remediation import Remediator
 _KB, _STATUS = attrgetter("kb"), attrgetter("status")
 
 
+REMEMBERED = 256  # installed-KB sets per product and role set whose findings are kept (_Plan.findings)
 SKEW = timedelta(minutes=5)  # a collected_at this far past the real clock is a clock error, not a fresh file
 
 
@@ -123,6 +125,28 @@ class _Plan:
                                   requires_roles=required)
                 marks.setdefault(cover.kb, []).append((i, rank, finding))
         self.marks = {kb: tuple(m) for kb, m in marks.items()}
+        self.unranked = [sys.maxsize] * len(self.entries)  # a rank no cover has
+        # Hosts at the same patch level have the same KBs: each set is evaluated once while it is among the
+        # last REMEMBERED sets (a fleet where every host differs costs the memory of that many, no more).
+        self.done: dict[frozenset[str], tuple[Finding, ...]] = {}
+
+    def findings(self, installed: frozenset[str]) -> tuple[Finding, ...]:
+        """The findings of a host with these installed KBs (each one the plan has marks for): the nearest
+        cover of each entry wins (lowest rank), an entry nothing covers gets its default finding."""
+        done = self.done.get(installed)
+        if done is not None:
+            return done
+        findings = list(self.default)
+        best = self.unranked.copy()
+        for kb in installed:
+            for i, rank, finding in self.marks[kb]:
+                if rank < best[i]:
+                    best[i] = rank
+                    findings[i] = finding
+        if len(self.done) >= REMEMBERED:
+            self.done.clear()
+        done = self.done[installed] = tuple(findings)
+        return done
 
 
 class Evaluator:
@@ -140,22 +164,16 @@ class Evaluator:
         plan = self._plans.get((product, roles))
         if plan is None:
             plan = self._plans[(product, roles)] = _Plan(self.catalogue, self.policy, product, roles)
-        findings = list(plan.default)
-        best: dict[int, int] = {}
-        for kb in installed:
-            for i, rank, finding in plan.marks.get(kb, ()):
-                if rank < best.get(i, rank + 1):
-                    best[i] = rank
-                    findings[i] = finding
+        findings = plan.findings(frozenset(filter(plan.marks.__contains__, installed)))
         for exemption in self._exemptions:
             at = plan.index.get(exemption.kb)
-            if (at is not None and at not in best and findings[at].status is not Status.EXEMPT
+            if (at is not None and findings[at].status not in COVERED and findings[at].status is not Status.EXEMPT
                     and exemption.covers(host, exemption.kb)):
                 entry = plan.entries[at]
-                findings[at] = Finding(entry.kb, Status.EXEMPT, entry.kind, entry.title,
-                                      reason=exemption.reason, until=exemption.until,
-                                      requires_roles=findings[at].requires_roles)
-        return tuple(findings)
+                exempt = Finding(entry.kb, Status.EXEMPT, entry.kind, entry.title, reason=exemption.reason,
+                                 until=exemption.until, requires_roles=findings[at].requires_roles)
+                findings = (*findings[:at], exempt, *findings[at + 1:])
+        return findings
 
     def host(self, inventory: HostInventory) -> HostResult:
         reasons = self._evidence(inventory)

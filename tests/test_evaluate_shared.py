@@ -1,0 +1,60 @@
+"""Hosts at one patch level share one evaluation (_Plan.findings): the same answer as evaluating each
+alone, exemptions still per host, and covers deeper than the plan is long still found."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from scanner import evaluate
+from scanner.catalogue import Catalogue
+from scanner.config import Exemption
+from scanner.evaluate import Evaluator, Policy
+from scanner.models import CatalogueEntry, HostInventory, InstalledUpdate, Status
+
+AS_OF = date(2013, 12, 20)
+
+
+def host(name: str, *kbs: str) -> HostInventory:
+    return HostInventory(name, f"{name}.json", "kbscan-json", tuple(InstalledUpdate(kb) for kb in kbs),
+                         os="ws2012", roles=())
+
+
+def test_a_cover_further_away_than_the_plan_has_entries_still_covers():
+    # KB1000004 <- KB1000003 (no product: not in the plan) <- KB1000001: the plan has two entries, the
+    # installed KB is the third cover of KB1000004 (found by the reference model)
+    catalogue = Catalogue([
+        CatalogueEntry("KB1000004", "a", products=("ws2012",), included_in=("KB1000002", "KB1000003")),
+        CatalogueEntry("KB1000001", "b", products=("ws2012",)),
+        CatalogueEntry("KB1000002", "c", products=("win8",)),
+        CatalogueEntry("KB1000003", "d", included_in=("KB1000001",)),
+    ])
+    result = Evaluator(catalogue, Policy.at(AS_OF)).host(host("HV01", "KB1000001"))
+    assert [(f.kb, f.status, f.via) for f in result.findings] == [
+        ("KB1000001", Status.INSTALLED, None), ("KB1000004", Status.INCLUDED, "KB1000001")]
+
+
+CHAIN = [CatalogueEntry(f"KB30000{i:02d}", f"fix {i}", products=("ws2012",),
+                        supersedes=(f"KB30000{i - 1:02d}",) if i else ()) for i in range(12)]
+
+
+def test_hosts_with_the_same_kbs_share_findings_and_an_exemption_stays_with_its_host():
+    exemption = Exemption("HV02", "KB3000011", date(2014, 6, 30), "vendor case")
+    evaluator = Evaluator(Catalogue(CHAIN), Policy.at(AS_OF, exemptions=(exemption,)))
+    one, two, three = (evaluator.host(host(name, "KB3000003", "KB9999999")) for name in ("HV01", "HV02", "HV03"))
+    assert one.findings is three.findings  # one evaluation, kept by the plan
+    assert [f.status for f in two.findings if f.kb == "KB3000011"] == [Status.EXEMPT]
+    assert [f.status for f in one.findings if f.kb == "KB3000011"] == [Status.MISSING]
+    assert [f for f in one.findings if f.kb != "KB3000011"] == [f for f in two.findings if f.kb != "KB3000011"]
+
+
+def test_past_its_memory_the_plan_evaluates_again_with_the_same_answers(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(evaluate, "REMEMBERED", 3)
+    catalogue, policy = Catalogue(CHAIN), Policy.at(AS_OF)
+    shared = Evaluator(catalogue, policy)
+    hosts = [host(f"HV{i:02d}", *(e.kb for e in CHAIN[i % 7: i % 5 + 1])) for i in range(40)]
+    for inventory in hosts:
+        assert shared.host(inventory).findings == Evaluator(catalogue, policy).host(inventory).findings
+    plan = next(iter(shared._plans.values()))
+    assert len(plan.done) <= 3
