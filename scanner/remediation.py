@@ -10,82 +10,162 @@ an `included_in`, then to the newest (highest KB number, as Microsoft numbers th
 superseding update is preferred and one rollup covering several findings counts once. The exact
 minimum is NP-hard; greedy stays within a factor ln(n) of it, which with a handful of missing KBs per
 host and few overlapping packages is at most one extra package and usually none.
-Candidates per (product, KB) are computed once per catalogue (Remediator), not per host.
+A package applies to the host's product when it lists the product or its family (`win10` for a
+`win10-1809` host), as in Catalogue.for_product. What candidates need per product is computed once per
+catalogue (Remediator), not per host; tests/test_remediation_properties.py checks the shortcuts against
+the plain greedy.
 """
 
 from __future__ import annotations
 
 import heapq
 import logging
+from itertools import chain
 
-from scanner.catalogue import Catalogue
-from scanner.models import HostResult, Remedy, Status, kb_sort_key
+from scanner.catalogue import Catalogue, family
+from scanner.models import Finding, HostResult, Remedy, Status, kb_sort_key
 
 log = logging.getLogger(__name__)
 
+MISSING, DEFERRED = Status.MISSING, Status.DEFERRED  # a module name: an enum attribute costs 0.1 µs per finding
+REMEMBERED = 256  # findings tuples whose remediation is kept (hosts at one patch level share theirs)
 
-class Remediator:
-    def __init__(self, catalogue: Catalogue) -> None:
-        self.catalogue = catalogue
-        self._candidates: dict[tuple[str, str], tuple[str, ...]] = {}
-        self._order: dict[str, tuple[bool, int, str]] = {}
 
-    def _for(self, product: str, kb: str) -> tuple[str, ...]:
-        key = (product, kb)
-        found = self._candidates.get(key)
+class _Choices:
+    """Remediation's view of one product, for hosts with one set of `waiting` packages (those their
+    deferral rule still holds back): each KB's candidates, each candidate's order, and the candidates the
+    greedy cover can ever pick.
+
+    A candidate `c` that another candidate `d` covers (d supersedes or includes c, transitively) resolves
+    a subset of what d resolves on every host, since Catalogue.covers is transitive; when d also comes first
+    on a tie (its order is lower), the greedy cover never picks c: while d resolves anything it resolves at
+    least as much, and once d is picked c resolves nothing. Such a c is left out of `picks`, so a host's
+    greedy runs over the few packages at the top of each chain instead of every package of the chain."""
+
+    def __init__(self, catalogue: Catalogue, product: str, waiting: frozenset[str]) -> None:
+        self.catalogue, self.product, self.waiting = catalogue, product, waiting
+        self._candidates: dict[str, tuple[str, ...]] = {}
+        self._picks: dict[str, tuple[str, ...]] = {}
+        self._order: dict[str, tuple[bool, bool, int, str]] = {}
+        self._dominated: dict[str, bool] = {}
+        self.resolves: dict[str, set[str]] = {}  # candidate -> every KB seen missing that it resolves
+
+    def applies(self, kb: str) -> bool:
+        package = self.catalogue.get(kb)
+        return package is None or self.product in package.products or family(self.product) in package.products
+
+    def candidates(self, kb: str) -> tuple[str, ...]:
+        """The KB itself when it has a package of its own, then what covers it and applies, nearest first."""
+        found = self._candidates.get(kb)
         if found is None:
             entry = self.catalogue.get(kb)
             own = (kb,) if entry is not None and entry.standalone else ()
-            covers = tuple(c.kb for c in self.catalogue.covers(kb)
-                           if (p := self.catalogue.get(c.kb)) is None or product in p.products)
-            found = self._candidates[key] = own + covers
+            found = self._candidates[kb] = own + tuple(c.kb for c in self.catalogue.covers(kb) if self.applies(c.kb))
         return found
 
-    def _newest_first(self, kb: str) -> tuple[bool, int, str]:
-        order = self._order.get(kb)
-        if order is None:
+    def order(self, kb: str) -> tuple[bool, bool, int, str]:
+        """Ties go to packages not held back, then to packages the catalogue knows, then to the newest."""
+        found = self._order.get(kb)
+        if found is None:
             number, text = kb_sort_key(kb)
-            order = self._order[kb] = (kb not in self.catalogue.entries, -number, text)
-        return order
+            found = self._order[kb] = (kb in self.waiting, kb not in self.catalogue.entries, -number, text)
+        return found
+
+    def picks(self, kb: str) -> tuple[str, ...]:
+        """The candidates of a missing KB the greedy cover can pick (see the class)."""
+        found = self._picks.get(kb)
+        if found is None:
+            found = self._picks[kb] = tuple(c for c in self.candidates(kb) if not self._is_dominated(c))
+            for candidate in self.candidates(kb):
+                self.resolves.setdefault(candidate, set()).add(kb)
+        return found
+
+    def alone(self, kb: str) -> str:
+        """The candidate the greedy picks for a KB when every candidate resolves one KB at most: the first."""
+        return min(self.picks(kb), key=self.order)
+
+    def alone_rank(self, kb: str) -> tuple[bool, bool, int, str]:
+        return self.order(self.alone(kb))
+
+    def _is_dominated(self, kb: str) -> bool:
+        found = self._dominated.get(kb)
+        if found is None:
+            mine = self.order(kb)
+            found = self._dominated[kb] = any(self.order(c.kb) < mine for c in self.catalogue.covers(kb)
+                                              if self.applies(c.kb))
+        return found
+
+
+class Remediator:
+    """Remediation for many hosts of one catalogue: per product (and waiting set) what the greedy needs is
+    computed once (_Choices), and hosts with the very same findings (the evaluator shares them between hosts
+    at one patch level) share one answer."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._choices: dict[tuple[str, frozenset[str]], _Choices] = {}
+        self._remedies: dict[tuple[str, frozenset[str]], Remedy] = {}
+        self._done: dict[tuple[str, int], tuple[tuple[Finding, ...], tuple[Remedy, ...]]] = {}
 
     def remedies(self, host: HostResult) -> tuple[Remedy, ...]:
-        missing = [f.kb for f in host.findings if f.status is Status.MISSING]
-        if not missing or host.os is None:
+        if host.os is None:
             return ()
-        candidates: dict[str, set[str]] = {}
-        for kb in missing:
-            for candidate in self._for(host.os, kb):
-                candidates.setdefault(candidate, set()).add(kb)
-        remaining = set(missing)
-        chosen: list[Remedy] = []
+        key = (host.os, id(host.findings))
+        done = self._done.get(key)
+        if done is not None and done[0] is host.findings:  # the tuple is kept alive beside it: no reused id
+            return done[1]
+        found = self._remedies_of(host.host, host.os, host.findings)
+        if len(self._done) >= REMEMBERED:
+            self._done.clear()
+        self._done[key] = (host.findings, found)
+        return found
+
+    def _remedies_of(self, host: str, product: str, findings: tuple[Finding, ...]) -> tuple[Remedy, ...]:
+        missing = [f.kb for f in findings if f.status is MISSING]
+        if not missing:
+            return ()
         # Packages still inside their deferral window on this host (its deferred findings name them): among
         # candidates resolving as much, one whose window is over goes first, so a host missing March's
         # cumulative update is told to install March's, not April's that the policy still holds back.
-        waiting = {f.via for f in host.findings if f.status is Status.DEFERRED and f.via}
-        # Lazy greedy: a heap ordered by (coverage, not waiting, newest); a popped candidate whose coverage
-        # shrank since it was pushed goes back with its new size. Linearithmic where the plain greedy loop
-        # is quadratic.
-        heap = [(-len(resolves), (kb in waiting, *self._newest_first(kb)), kb) for kb, resolves in candidates.items()]
+        waiting = frozenset(f.via for f in findings if f.status is DEFERRED and f.via)
+        choices = self._choices.get((product, waiting))
+        if choices is None:
+            choices = self._choices[(product, waiting)] = _Choices(self.catalogue, product, waiting)
+        remaining = set(missing)
+        resolves = choices.resolves
+        # Lazy greedy: a heap ordered by (coverage, order); a popped candidate whose coverage shrank since
+        # it was pushed goes back with its new size. Linearithmic where the plain greedy loop is quadratic.
+        # A candidate that resolves one KB of all those ever seen missing stays out: it can only be picked
+        # once every candidate resolves at most one, the last step below.
+        heap = [(-len(resolves[kb] & remaining), choices.order(kb), kb)
+                for kb in set(chain.from_iterable(map(choices.picks, missing))) if len(resolves[kb]) > 1]
         heapq.heapify(heap)
-        while remaining and heap:
+        chosen: list[Remedy] = []
+        while remaining and heap and heap[0][0] < -1:
             size, order, best = heapq.heappop(heap)
-            useful = candidates[best] & remaining
-            if not useful:
-                continue
+            useful = resolves[best] & remaining
             if len(useful) != -size:
-                heapq.heappush(heap, (-len(useful), order, best))
+                if useful:
+                    heapq.heappush(heap, (-len(useful), order, best))
                 continue
-            chosen.append(self._remedy(best, useful))
+            chosen.append(self._remedy(best, frozenset(useful)))
             remaining -= useful
-        for kb in sorted(remaining, key=kb_sort_key):  # no package known: the KB itself, to look up
-            log.debug("%s: no package for %s applies to %s", host.host, kb, host.os)
-            chosen.append(self._remedy(kb, {kb}))
+        # Now no candidate resolves two remaining KBs: greedy would take, in order, each KB's first candidate.
+        alone = sorted((kb for kb in remaining if choices.picks(kb)), key=choices.alone_rank)
+        chosen += [self._remedy(choices.alone(kb), frozenset((kb,))) for kb in alone]
+        for kb in sorted(remaining.difference(alone), key=kb_sort_key):  # no package known: the KB itself
+            log.debug("%s: no package for %s applies to %s", host, kb, product)
+            chosen.append(self._remedy(kb, frozenset((kb,))))
         return tuple(chosen)
 
-    def _remedy(self, kb: str, resolves: set[str]) -> Remedy:
-        package = self.catalogue.get(kb)
-        return Remedy(kb, package.title if package else kb, tuple(sorted(resolves, key=kb_sort_key)),
-                      package.download if package else ())
+    def _remedy(self, kb: str, resolves: frozenset[str]) -> Remedy:
+        found = self._remedies.get((kb, resolves))
+        if found is None:
+            package = self.catalogue.get(kb)
+            found = self._remedies[(kb, resolves)] = Remedy(
+                kb, package.title if package else kb, tuple(sorted(resolves, key=kb_sort_key)),
+                package.download if package else ())
+        return found
 
 
 def remediate(catalogue: Catalogue, host: HostResult) -> tuple[Remedy, ...]:
