@@ -13,6 +13,7 @@ from scanner.models import (
     Finding,
     HostResult,
     HostStatus,
+    Remedy,
     Report,
     SourceHealth,
 )
@@ -53,10 +54,15 @@ def finding_data(finding: Finding) -> dict[str, Any]:
     return data
 
 
-def host_data(host: HostResult, findings: FindingsFilter = FindingsFilter.ALL, *,
-              listing: bool = True) -> dict[str, Any]:
-    """A host; `findings` decides which findings are listed, `counts` counts all of them per status.
-    `listing` False leaves a placeholder where the findings go, for `chunks` to fill line by line."""
+def host_data(host: HostResult, findings: FindingsFilter = FindingsFilter.ALL) -> dict[str, Any]:
+    """A host; `findings` decides which findings are listed, `counts` counts all of them per status."""
+    return {**_host_fields(host), "counts": counts(host.findings),
+            "findings": [finding_data(f) for f in listed(host, findings)],
+            "remediation": [remedy_data(r) for r in host.remediation]}
+
+
+def _host_fields(host: HostResult) -> dict[str, Any]:
+    """A host's own fields, those before its counts, findings and remediation."""
     inventory = host.inventory
     return {
         "host": host.host, "status": str(host.status), "os": host.os, "roles": list(host.roles),
@@ -67,11 +73,12 @@ def host_data(host: HostResult, findings: FindingsFilter = FindingsFilter.ALL, *
                       "listed": inventory.listed, "announced": inventory.announced,
                       "os_caption": inventory.os_caption, "os_version": inventory.os_version,
                       "updates": len(inventory.updates)},
-        "counts": counts(host.findings),
-        "findings": [finding_data(f) for f in listed(host, findings)] if listing else _HOLE,
-        "remediation": [{"kb": r.kb, "title": r.title, "resolves": list(r.resolves), "download": list(r.download)}
-                        for r in host.remediation],
     }
+
+
+def remedy_data(remedy: Remedy) -> dict[str, Any]:
+    return {"kb": remedy.kb, "title": remedy.title, "resolves": list(remedy.resolves),
+            "download": list(remedy.download)}
 
 
 def cluster_data(cluster: ClusterResult) -> dict[str, Any]:
@@ -106,28 +113,67 @@ def _compact(value: Any) -> str:
     return _ONE_LINE.encode(value)
 
 
-class _FindingLines:
-    """Each finding's line, encoded once: hosts of one product share their plan's Finding objects
-    (evaluate._Plan), so a 10,000-host report encodes a few thousand findings, not millions. Keyed by
-    identity, with the finding kept beside its text so that an id is never reused while cached."""
+REMEMBERED = 256  # findings tuples and remediations whose text a report keeps (_Texts)
 
-    def __init__(self) -> None:
-        self._lines: dict[int, tuple[Finding, str]] = {}
 
-    def __call__(self, finding: Finding) -> str:
-        found = self._lines.get(id(finding))
-        if found is not None and found[0] is finding:
-            return found[1]
+class _Texts:
+    """Text hosts share, encoded once per report: hosts of one product share their plan's Finding objects,
+    and hosts at one patch level share their findings tuple and remediation (evaluate._Plan,
+    remediation.Remediator). So a 10,000-host report encodes a few thousand findings, not millions, and
+    each patch level's findings block once. Keyed by identity, with the object kept beside its text so
+    that an id is never reused while cached; blocks of the last REMEMBERED tuples only."""
+
+    def __init__(self, which: FindingsFilter) -> None:
+        self.which = which
+        self._lines: dict[int, tuple[object, str]] = {}
+        self._blocks: dict[int, tuple[object, dict[str, int], str]] = {}
+        self._remediations: dict[int, tuple[object, str]] = {}
+        self._items: dict[int, tuple[object, str]] = {}  # each Remedy's text (the Remediator shares them)
+
+    def _line(self, finding: Finding) -> str:
         line = f"      {_compact(finding_data(finding))}"
         self._lines[id(finding)] = (finding, line)
         return line
 
+    def findings(self, host: HostResult) -> tuple[dict[str, int], str]:
+        """The host's counts and its findings as lines."""
+        found = self._blocks.get(id(host.findings))
+        if found is not None and found[0] is host.findings:
+            return found[1], found[2]
+        known, lines = self._lines.get, []
+        for finding in listed(host, self.which):  # a loop, not a call per finding: millions of them
+            cached = known(id(finding))
+            lines.append(cached[1] if cached is not None and cached[0] is finding else self._line(finding))
+        block = ",\n".join(lines)
+        if len(self._blocks) >= REMEMBERED:
+            self._blocks.clear()
+        self._blocks[id(host.findings)] = (host.findings, tally := counts(host.findings), block)
+        return tally, block
 
-def _host_text(host: HostResult, which: FindingsFilter, lines: _FindingLines) -> str:
+    def remediation(self, remediation: tuple[Remedy, ...]) -> str:
+        found = self._remediations.get(id(remediation))
+        if found is not None and found[0] is remediation:
+            return found[1]
+        known, items = self._items.get, []
+        for remedy in remediation:
+            cached = known(id(remedy))
+            if cached is None or cached[0] is not remedy:
+                cached = self._items[id(remedy)] = (remedy, _compact(remedy_data(remedy)))
+            items.append(cached[1])
+        text = f"[{', '.join(items)}]"
+        if len(self._remediations) >= REMEMBERED:
+            self._remediations.clear()
+        self._remediations[id(remediation)] = (remediation, text)
+        return text
+
+
+def _host_text(host: HostResult, texts: _Texts) -> str:
     """A host on one line, each of its findings on a line of its own."""
-    before, after = _compact(host_data(host, which, listing=False)).split(_HOLE_TEXT)
-    findings = ",\n".join(map(lines, listed(host, which)))
-    return f"    {before}[\n{findings}\n    ]{after}" if findings else f"    {before}[]{after}"
+    tally, block = texts.findings(host)
+    fields = {**_host_fields(host), "counts": tally, "findings": _HOLE, "remediation": _HOLE}
+    before, between, after = _compact(fields).split(_HOLE_TEXT)
+    findings = f"[\n{block}\n    ]" if block else "[]"
+    return f"    {before}{findings}{between}{texts.remediation(host.remediation)}{after}"
 
 
 def chunks(report: Report, findings: FindingsFilter = FindingsFilter.ALL) -> Iterator[str]:
@@ -140,9 +186,9 @@ def chunks(report: Report, findings: FindingsFilter = FindingsFilter.ALL) -> Ite
         yield f"{before}[]{after}\n"
         return
     yield f"{before}[\n"
-    lines = _FindingLines()
+    texts = _Texts(findings)
     for index, host in enumerate(report.hosts):
-        yield (",\n" if index else "") + _host_text(host, findings, lines)
+        yield (",\n" if index else "") + _host_text(host, texts)
     yield f"\n  ]{after}\n"
 
 

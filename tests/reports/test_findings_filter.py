@@ -192,3 +192,21 @@ def test_the_json_is_still_streamed_a_host_at_a_time_with_either_filter(report: 
         assert [json.loads(chunk.lstrip(",\n"))["host"] for chunk in chunks[1:-1]] == [
             h.host for h in report.hosts]
         assert "".join(chunks) == render(report, which)
+
+
+@pytest.mark.parametrize("which", list(FindingsFilter))
+def test_streamed_hosts_that_share_findings_and_remedies_read_as_the_plain_data(
+        which: FindingsFilter, monkeypatch: pytest.MonkeyPatch):
+    """chunks() encodes what hosts share once (json._Texts); every host must still read as host_data says,
+    also once its memory of shared blocks was emptied (REMEMBERED 2 here, many patch levels)."""
+    from scanner.reports import json as json_report
+
+    from .conftest import SEED, inventory, seed_report
+
+    monkeypatch.setattr(json_report, "REMEMBERED", 2)
+    levels = [SEED[: i % 5] for i in range(5)] + [(*SEED, "KB2903938"), ("KB2903938",)]
+    fleet = [inventory(f"HV{i:02d}", *levels[i % len(levels)], cluster=None) for i in range(30)]
+    report = seed_report(fleet)
+    assert report.hosts[0].findings is report.hosts[7].findings  # the case this is about: shared tuples
+    data = json.loads("".join(json_chunks(report, which)))
+    assert data == json.loads(json.dumps(json_report.report_data(report, findings=which)))
