@@ -30,6 +30,8 @@ from scanner.remediation import Remediator
 _KB, _STATUS = attrgetter("kb"), attrgetter("status")
 
 
+UNRANKED = sys.maxsize  # the rank of an entry nothing installed covers
+STRIDE = 1 << 32  # key of an entry's cover: position * STRIDE + rank (a plan has far fewer covers per entry)
 REMEMBERED = 256  # installed-KB sets per product and role set whose findings are kept (_Plan.findings)
 SKEW = timedelta(minutes=5)  # a collected_at this far past the real clock is a clock error, not a fresh file
 
@@ -116,16 +118,23 @@ class _Plan:
         self.index = {entry.kb: i for i, entry in enumerate(self.entries)}
         needs = [e.roles if roles is None else () for e in self.entries]
         self.default = tuple(_uncovered(e, catalogue, policy, r) for e, r in zip(self.entries, needs, strict=True))
-        marks: dict[str, list[tuple[int, int, Finding]]] = {}
-        for i, (entry, required) in enumerate(zip(self.entries, needs, strict=True)):
-            marks.setdefault(entry.kb, []).append(
-                (i, 0, Finding(entry.kb, Status.INSTALLED, entry.kind, entry.title, requires_roles=required)))
-            for rank, cover in enumerate(catalogue.covers(entry.kb), 1):
-                finding = Finding(entry.kb, cover.status, entry.kind, entry.title, via=cover.kb,
-                                  requires_roles=required)
-                marks.setdefault(cover.kb, []).append((i, rank, finding))
-        self.marks = {kb: tuple(m) for kb, m in marks.items()}
-        self.unranked = [sys.maxsize] * len(self.entries)  # a rank no cover has
+        # marks[kb]: the positions installing kb covers, and at which rank; the Finding of a cover is made
+        # when a host first needs it (a WES-NG plan has ~15,000 covers, its hosts use a few)
+        marks: dict[str, tuple[list[int], list[int]]] = {}
+        self._covers: list[tuple[str, ...]] = []
+        self._statuses: list[tuple[Status, ...]] = []
+        for i, entry in enumerate(self.entries):
+            covers = catalogue.covers(entry.kb)
+            self._covers.append((entry.kb, *(c.kb for c in covers)))
+            self._statuses.append((Status.INSTALLED, *(c.status for c in covers)))
+            for rank, kb in enumerate(self._covers[-1]):
+                positions, ranks = marks.setdefault(kb, ([], []))
+                positions.append(i)
+                ranks.append(rank)
+        self.marks = {kb: (tuple(positions), tuple(ranks)) for kb, (positions, ranks) in marks.items()}
+        self._needs = needs
+        self._made: dict[int, Finding] = {}
+        self.unranked = [UNRANKED] * len(self.entries)
         # Hosts at the same patch level have the same KBs: each set is evaluated once while it is among the
         # last REMEMBERED sets (a fleet where every host differs costs the memory of that many, no more).
         self.done: dict[frozenset[str], tuple[Finding, ...]] = {}
@@ -136,17 +145,29 @@ class _Plan:
         done = self.done.get(installed)
         if done is not None:
             return done
-        findings = list(self.default)
         best = self.unranked.copy()
         for kb in installed:
-            for i, rank, finding in self.marks[kb]:
+            for i, rank in zip(*self.marks[kb], strict=True):
                 if rank < best[i]:
                     best[i] = rank
-                    findings[i] = finding
+        findings = list(self.default)
+        made, stride = self._made, STRIDE
+        for i, rank in enumerate(best):
+            if rank != UNRANKED:
+                finding = made.get(i * stride + rank)
+                findings[i] = finding if finding is not None else self._cover(i, rank)
         if len(self.done) >= REMEMBERED:
             self.done.clear()
         done = self.done[installed] = tuple(findings)
         return done
+
+    def _cover(self, i: int, rank: int) -> Finding:
+        """The finding of entry i when its cover of this rank is the nearest installed (0: the KB itself)."""
+        entry, status = self.entries[i], self._statuses[i][rank]
+        finding = Finding(entry.kb, status, entry.kind, entry.title, via=self._covers[i][rank] if rank else None,
+                          requires_roles=self._needs[i])
+        self._made[i * STRIDE + rank] = finding
+        return finding
 
 
 class Evaluator:
