@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+from collections.abc import Callable
 from itertools import chain
 
 from scanner.catalogue import Catalogue, family
@@ -42,28 +43,42 @@ class _Choices:
     least as much, and once d is picked c resolves nothing. Such a c is left out of `picks`, so a host's
     greedy runs over the few packages at the top of each chain instead of every package of the chain."""
 
-    def __init__(self, catalogue: Catalogue, product: str, waiting: frozenset[str]) -> None:
-        self.catalogue, self.product, self.waiting = catalogue, product, waiting
-        self._candidates: dict[str, tuple[str, ...]] = {}
-        self._picks: dict[str, tuple[str, ...]] = {}
+    def __init__(self, catalogue: Catalogue, product: str, waiting: frozenset[str],
+                 remedy: Callable[[str, frozenset[str]], Remedy]) -> None:
+        self.catalogue, self.product, self.waiting, self._remedy = catalogue, product, waiting, remedy
         self._order: dict[str, tuple[bool, bool, int, str]] = {}
         self._dominated: dict[str, bool] = {}
+        # per KB seen missing (learn): the candidates the greedy can pick, and for the last step (no
+        # candidate resolves two) the order and remedy of its first candidate
+        self.picks: dict[str, tuple[str, ...]] = {}
+        self.alone_order: dict[str, tuple[bool, bool, int, str]] = {}
+        self.alone_remedy: dict[str, Remedy] = {}
         self.resolves: dict[str, set[str]] = {}  # candidate -> every KB seen missing that it resolves
+        self.several: set[str] = set()  # candidates resolving more than one of those: the heap's
 
-    def applies(self, kb: str) -> bool:
+    def learn(self, kb: str) -> None:
+        entry = self.catalogue.get(kb)
+        own = (kb,) if entry is not None and entry.standalone else ()
+        candidates = own + tuple(c.kb for c in self.catalogue.covers(kb) if self._applies(c.kb))
+        picks = self.picks[kb] = tuple(c for c in candidates if not self._is_dominated(c))
+        for candidate in candidates:
+            resolves = self.resolves.setdefault(candidate, set())
+            resolves.add(kb)
+            if len(resolves) > 1:
+                self.several.add(candidate)
+        if picks:
+            first = min(picks, key=self._order_of)
+            self.alone_order[kb] = self._order_of(first)
+            self.alone_remedy[kb] = self._remedy(first, frozenset((kb,)))
+
+    def order(self, kb: str) -> tuple[bool, bool, int, str]:
+        return self._order_of(kb)
+
+    def _applies(self, kb: str) -> bool:
         package = self.catalogue.get(kb)
         return package is None or self.product in package.products or family(self.product) in package.products
 
-    def candidates(self, kb: str) -> tuple[str, ...]:
-        """The KB itself when it has a package of its own, then what covers it and applies, nearest first."""
-        found = self._candidates.get(kb)
-        if found is None:
-            entry = self.catalogue.get(kb)
-            own = (kb,) if entry is not None and entry.standalone else ()
-            found = self._candidates[kb] = own + tuple(c.kb for c in self.catalogue.covers(kb) if self.applies(c.kb))
-        return found
-
-    def order(self, kb: str) -> tuple[bool, bool, int, str]:
+    def _order_of(self, kb: str) -> tuple[bool, bool, int, str]:
         """Ties go to packages not held back, then to packages the catalogue knows, then to the newest."""
         found = self._order.get(kb)
         if found is None:
@@ -71,28 +86,12 @@ class _Choices:
             found = self._order[kb] = (kb in self.waiting, kb not in self.catalogue.entries, -number, text)
         return found
 
-    def picks(self, kb: str) -> tuple[str, ...]:
-        """The candidates of a missing KB the greedy cover can pick (see the class)."""
-        found = self._picks.get(kb)
-        if found is None:
-            found = self._picks[kb] = tuple(c for c in self.candidates(kb) if not self._is_dominated(c))
-            for candidate in self.candidates(kb):
-                self.resolves.setdefault(candidate, set()).add(kb)
-        return found
-
-    def alone(self, kb: str) -> str:
-        """The candidate the greedy picks for a KB when every candidate resolves one KB at most: the first."""
-        return min(self.picks(kb), key=self.order)
-
-    def alone_rank(self, kb: str) -> tuple[bool, bool, int, str]:
-        return self.order(self.alone(kb))
-
     def _is_dominated(self, kb: str) -> bool:
         found = self._dominated.get(kb)
         if found is None:
-            mine = self.order(kb)
-            found = self._dominated[kb] = any(self.order(c.kb) < mine for c in self.catalogue.covers(kb)
-                                              if self.applies(c.kb))
+            mine = self._order_of(kb)
+            found = self._dominated[kb] = any(self._order_of(c.kb) < mine for c in self.catalogue.covers(kb)
+                                              if self._applies(c.kb))
         return found
 
 
@@ -130,29 +129,31 @@ class Remediator:
         waiting = frozenset(f.via for f in findings if f.status is DEFERRED and f.via)
         choices = self._choices.get((product, waiting))
         if choices is None:
-            choices = self._choices[(product, waiting)] = _Choices(self.catalogue, product, waiting)
+            choices = self._choices[(product, waiting)] = _Choices(self.catalogue, product, waiting, self._remedy)
         remaining = set(missing)
-        resolves = choices.resolves
+        for kb in remaining.difference(choices.picks):
+            choices.learn(kb)
+        resolves, order = choices.resolves, choices.order
         # Lazy greedy: a heap ordered by (coverage, order); a popped candidate whose coverage shrank since
         # it was pushed goes back with its new size. Linearithmic where the plain greedy loop is quadratic.
         # A candidate that resolves one KB of all those ever seen missing stays out: it can only be picked
         # once every candidate resolves at most one, the last step below.
-        heap = [(-len(resolves[kb] & remaining), choices.order(kb), kb)
-                for kb in set(chain.from_iterable(map(choices.picks, missing))) if len(resolves[kb]) > 1]
+        picked = choices.several.intersection(chain.from_iterable(map(choices.picks.__getitem__, missing)))
+        heap = [(-len(resolves[kb] & remaining), order(kb), kb) for kb in picked]
         heapq.heapify(heap)
         chosen: list[Remedy] = []
         while remaining and heap and heap[0][0] < -1:
-            size, order, best = heapq.heappop(heap)
+            size, rank, best = heapq.heappop(heap)
             useful = resolves[best] & remaining
             if len(useful) != -size:
                 if useful:
-                    heapq.heappush(heap, (-len(useful), order, best))
+                    heapq.heappush(heap, (-len(useful), rank, best))
                 continue
             chosen.append(self._remedy(best, frozenset(useful)))
             remaining -= useful
         # Now no candidate resolves two remaining KBs: greedy would take, in order, each KB's first candidate.
-        alone = sorted((kb for kb in remaining if choices.picks(kb)), key=choices.alone_rank)
-        chosen += [self._remedy(choices.alone(kb), frozenset((kb,))) for kb in alone]
+        alone = sorted(remaining.intersection(choices.alone_remedy), key=choices.alone_order.__getitem__)
+        chosen += map(choices.alone_remedy.__getitem__, alone)
         for kb in sorted(remaining.difference(alone), key=kb_sort_key):  # no package known: the KB itself
             log.debug("%s: no package for %s applies to %s", host, kb, product)
             chosen.append(self._remedy(kb, frozenset((kb,))))
