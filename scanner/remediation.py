@@ -113,13 +113,14 @@ class Remediator:
         done = self._done.get(key)
         if done is not None and done[0] is host.findings:  # the tuple is kept alive beside it: no reused id
             return done[1]
-        found = self._remedies_of(host.host, host.os, host.findings)
+        found = self._remedies_of(host.host, host.os, host.tallied().action)
         if len(self._done) >= REMEMBERED:
             self._done.clear()
         self._done[key] = (host.findings, found)
         return found
 
     def _remedies_of(self, host: str, product: str, findings: tuple[Finding, ...]) -> tuple[Remedy, ...]:
+        """`findings`: the host's findings that need action (its Tally's), all remediation looks at."""
         missing = [f.kb for f in findings if f.status is MISSING]
         if not missing:
             return ()

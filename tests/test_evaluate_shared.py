@@ -3,6 +3,7 @@ alone, exemptions still per host, and covers deeper than the plan is long still 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -11,7 +12,7 @@ from scanner import evaluate
 from scanner.catalogue import Catalogue
 from scanner.config import Exemption
 from scanner.evaluate import Evaluator, Policy
-from scanner.models import CatalogueEntry, HostInventory, InstalledUpdate, Status
+from scanner.models import CatalogueEntry, HostInventory, InstalledUpdate, Status, Tally
 
 AS_OF = date(2013, 12, 20)
 
@@ -58,3 +59,12 @@ def test_past_its_memory_the_plan_evaluates_again_with_the_same_answers(monkeypa
         assert shared.host(inventory).findings == Evaluator(catalogue, policy).host(inventory).findings
     plan = next(iter(shared._plans.values()))
     assert len(plan.done) <= 3
+
+
+def test_the_tally_evaluate_gives_is_the_one_the_findings_make():
+    exemption = Exemption("HV02", "KB3000011", date(2014, 6, 30), "vendor case")
+    evaluator = Evaluator(Catalogue(CHAIN), Policy.at(AS_OF, exemptions=(exemption,)))
+    for name, kbs in (("HV01", ("KB3000003",)), ("HV02", ("KB3000003",)), ("HV03", ()), ("HV04", ("KB3000011",))):
+        result = evaluator.host(host(name, *kbs))
+        assert result.tally == Tally.of(result.findings)
+        assert replace(result, findings=()).tallied() == Tally.of(())  # replace never carries a tally over

@@ -11,8 +11,6 @@ from operator import attrgetter
 
 from scanner.models import Finding, HostResult, HostStatus, Kind, Status, kb_sort_key
 
-# What a person has to do something about or should see was waived: the `action` filter keeps these.
-ACTION = frozenset({Status.MISSING, Status.DEFERRED, Status.EXEMPT})
 ACTION_ORDER = (Status.MISSING, Status.DEFERRED, Status.EXEMPT)  # worst first
 _STATUS = attrgetter("status")
 
@@ -28,7 +26,7 @@ class FindingsFilter(StrEnum):
 def listed(host: HostResult, which: FindingsFilter) -> Iterable[Finding]:
     if which is FindingsFilter.ALL:
         return host.findings
-    return (f for f in host.findings if f.status in ACTION)
+    return host.tallied().action
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:
@@ -39,7 +37,7 @@ def counts(findings: Iterable[Finding]) -> dict[str, int]:
 
 def needs_attention(host: HostResult) -> bool:
     """Noncompliant or unknown, or compliant with a deferred or exempt finding someone should know of."""
-    return host.status is not HostStatus.COMPLIANT or any(f.status in ACTION for f in host.findings)
+    return host.status is not HostStatus.COMPLIANT or bool(host.tallied().action)
 
 
 @dataclass(frozen=True)
@@ -69,9 +67,7 @@ def kb_actions(hosts: Iterable[HostResult]) -> list[KbAction]:
     due: dict[str, date] = {}
     reason: dict[str, str] = {}
     for host in hosts:
-        for finding in host.findings:
-            if finding.status not in ACTION:
-                continue
+        for finding in host.tallied().action:
             kb = finding.kb
             if kb not in found:
                 first[kb], found[kb] = finding, {s: [] for s in ACTION_ORDER}

@@ -20,9 +20,9 @@ from datetime import UTC, date, datetime
 from html import escape
 from urllib.parse import unquote, urlsplit
 
-from scanner.models import COVERED, ClusterResult, Finding, HostResult, HostStatus, Report, Status
+from scanner.models import ACTION, COVERED, ClusterResult, Finding, HostResult, HostStatus, Report, Status
 from scanner.remediation import headline
-from scanner.reports.findings import ACTION, ACTION_ORDER, KbAction, kb_actions, needs_attention
+from scanner.reports.findings import ACTION_ORDER, KbAction, kb_actions, needs_attention
 
 log = logging.getLogger(__name__)
 

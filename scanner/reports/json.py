@@ -17,7 +17,7 @@ from scanner.models import (
     Report,
     SourceHealth,
 )
-from scanner.reports.findings import FindingsFilter, counts, listed
+from scanner.reports.findings import FindingsFilter, listed
 
 SCHEMA_VERSION = 1
 _HOLE = "\x00kbscan\x00"  # stands for a list while the text around it is made; cannot occur in data
@@ -56,9 +56,13 @@ def finding_data(finding: Finding) -> dict[str, Any]:
 
 def host_data(host: HostResult, findings: FindingsFilter = FindingsFilter.ALL) -> dict[str, Any]:
     """A host; `findings` decides which findings are listed, `counts` counts all of them per status."""
-    return {**_host_fields(host), "counts": counts(host.findings),
+    return {**_host_fields(host), "counts": _counts(host),
             "findings": [finding_data(f) for f in listed(host, findings)],
             "remediation": [remedy_data(r) for r in host.remediation]}
+
+
+def _counts(host: HostResult) -> dict[str, int]:
+    return {str(status): count for status, count in host.tallied().counts.items()}
 
 
 def _host_fields(host: HostResult) -> dict[str, Any]:
@@ -147,7 +151,7 @@ class _Texts:
         block = ",\n".join(lines)
         if len(self._blocks) >= REMEMBERED:
             self._blocks.clear()
-        self._blocks[id(host.findings)] = (host.findings, tally := counts(host.findings), block)
+        self._blocks[id(host.findings)] = (host.findings, tally := _counts(host), block)
         return tally, block
 
     def remediation(self, remediation: tuple[Remedy, ...]) -> str:

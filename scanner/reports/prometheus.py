@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 from scanner.models import HostStatus, Report, Status
-from scanner.reports.findings import ACTION_ORDER, counts, kb_actions
+from scanner.reports.findings import ACTION_ORDER, kb_actions
 
 log = logging.getLogger(__name__)
 SOURCE_STATES = ("ok", "degraded", "failed", "never", "embedded")
@@ -62,7 +62,7 @@ def render(report: Report) -> str:
                    "1 for the host's current status (compliant, noncompliant, unknown), 0 for the others.",
                    ((_labels(host=h.host, cluster=h.cluster, os=h.os, status=str(s)), 1 if h.status == s else 0)
                     for h in report.hosts for s in HostStatus))
-    per_host = [(h.host, counts(h.findings)) for h in report.hosts]  # one pass over each host's findings
+    per_host = [(h.host, {str(s): n for s, n in h.tallied().counts.items()}) for h in report.hosts]
     metrics.family("kbscan_host_findings", "gauge", "Applicable catalogue entries per host by finding status.",
                    ((_labels(host=host, status=s), n) for host, found in per_host for s, n in found.items()))
     metrics.family("kbscan_findings", "gauge", "Applicable catalogue entries over all hosts by finding status.",
@@ -75,7 +75,7 @@ def render(report: Report) -> str:
                    "When a deferred KB first falls due on some host (start of that day, UTC).",
                    ((_labels(kb=a.kb), _day(a.due)) for a in actions if a.due is not None))
     due = [(h.host, min(dues)) for h in report.hosts
-           if (dues := [f.due for f in h.findings if f.status is Status.DEFERRED and f.due is not None])]
+           if (dues := [f.due for f in h.tallied().action if f.status is Status.DEFERRED and f.due is not None])]
     metrics.family("kbscan_host_next_due_timestamp_seconds", "gauge",
                    "When the host's earliest deferred update falls due (start of that day, UTC).",
                    ((_labels(host=host), _day(day)) for host, day in due))

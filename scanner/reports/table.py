@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scanner.models import COVERED, HostResult, HostStatus, Report, Status
-from scanner.reports.findings import ACTION, ACTION_ORDER, kb_actions, needs_attention
+from scanner.models import ACTION, COVERED, HostResult, HostStatus, Report, Status
+from scanner.reports.findings import ACTION_ORDER, kb_actions, needs_attention
 
 QUIET_HOSTS = 50  # compliant hosts with nothing pending are rows only up to this many
 FINDING_ROWS = 200  # host x KB rows under "Needs action"
