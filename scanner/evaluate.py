@@ -345,7 +345,7 @@ def with_remediation(report: Report, catalogue: Catalogue) -> Report:
     """The report with each noncompliant host's remediation; a separate step because it costs more than
     the verdicts on large catalogues and only the JSON, HTML and remediation outputs need it."""
     remediator = Remediator(catalogue)
-    hosts = tuple(replace(h, remediation=remediator.remedies(h)) if h.status is HostStatus.NONCOMPLIANT else h
+    hosts = tuple(h.remedied(remediator.remedies(h)) if h.status is HostStatus.NONCOMPLIANT else h
                   for h in report.hosts)
     return replace(report, hosts=hosts)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
@@ -265,6 +265,12 @@ class HostResult:
 
     def count(self, status: Status | str) -> int:
         return self.tallied().counts[Status(status)]
+
+    def remedied(self, remediation: tuple[Remedy, ...]) -> HostResult:
+        """This result with its remediation; the findings are the same, so is their tally."""
+        result = replace(self, remediation=remediation)
+        object.__setattr__(result, "tally", self.tally)
+        return result
 
 
 @dataclass(frozen=True)

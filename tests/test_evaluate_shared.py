@@ -68,3 +68,9 @@ def test_the_tally_evaluate_gives_is_the_one_the_findings_make():
         result = evaluator.host(host(name, *kbs))
         assert result.tally == Tally.of(result.findings)
         assert replace(result, findings=()).tallied() == Tally.of(())  # replace never carries a tally over
+
+
+def test_a_remedied_result_keeps_its_tally_and_findings():
+    result = Evaluator(Catalogue(CHAIN), Policy.at(AS_OF)).host(host("HV01", "KB3000003"))
+    remedied = result.remedied(())
+    assert remedied.tally is result.tally and remedied.findings is result.findings
