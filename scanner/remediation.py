@@ -67,18 +67,15 @@ class _Choices:
             if len(resolves) > 1:
                 self.several.add(candidate)
         if picks:
-            first = min(picks, key=self._order_of)
-            self.alone_order[kb] = self._order_of(first)
+            first = min(picks, key=self.order)
+            self.alone_order[kb] = self.order(first)
             self.alone_remedy[kb] = self._remedy(first, frozenset((kb,)))
-
-    def order(self, kb: str) -> tuple[bool, bool, int, str]:
-        return self._order_of(kb)
 
     def _applies(self, kb: str) -> bool:
         package = self.catalogue.get(kb)
         return package is None or self.product in package.products or family(self.product) in package.products
 
-    def _order_of(self, kb: str) -> tuple[bool, bool, int, str]:
+    def order(self, kb: str) -> tuple[bool, bool, int, str]:
         """Ties go to packages not held back, then to packages the catalogue knows, then to the newest."""
         found = self._order.get(kb)
         if found is None:
@@ -89,8 +86,8 @@ class _Choices:
     def _is_dominated(self, kb: str) -> bool:
         found = self._dominated.get(kb)
         if found is None:
-            mine = self._order_of(kb)
-            found = self._dominated[kb] = any(self._order_of(c.kb) < mine for c in self.catalogue.covers(kb)
+            mine = self.order(kb)
+            found = self._dominated[kb] = any(self.order(c.kb) < mine for c in self.catalogue.covers(kb)
                                               if self._applies(c.kb))
         return found
 
