@@ -25,6 +25,7 @@ from scanner.models import HostInventory, InstalledUpdate, InventoryError
 
 AUTO_MIN_FILES = 200  # below this a pool's start-up (~0.1 s) is more than it saves
 CHUNK = 100  # files per task: small enough to spread the work, large enough to amortise a task
+SHARED_MAX = 1 << 17  # distinct (KB, date) updates shared across chunks; a real fleet has far fewer
 
 Result = tuple[list[HostInventory], list[InventoryError]]
 # host, path, format, update indexes (array "I" bytes), os, caption, version, roles, cluster, collected,
@@ -81,10 +82,24 @@ def _day(ordinal: int) -> date | None:
     return date.fromordinal(ordinal) if ordinal else None
 
 
-@lru_cache(maxsize=1 << 18)
-def _update(kb: str, ordinal: int, raw: str | None) -> InstalledUpdate:
-    """One object per distinct update for the whole scan, as a serial read shares them."""
-    return InstalledUpdate(kb, _day(ordinal), raw)
+def _shared(table: _Table, shared: dict[tuple[str, int, str | None], InstalledUpdate]) -> list[InstalledUpdate]:
+    """The chunk's updates, each distinct one a single object for the whole read (as a serial read shares
+    them) while `shared` has room: SHARED_MAX keeps a fleet of all-different (KB, date) pairs from
+    holding a key per update."""
+    kbs, ordinals, raws = table
+    keys = list(zip(kbs, ordinals, raws, strict=True))
+    found = list(map(shared.get, keys))
+    missing = [row for row, update in enumerate(found) if update is None]
+    if missing:
+        new = list(map(keys.__getitem__, missing))
+        made = dict(zip(new, map(InstalledUpdate, map(kbs.__getitem__, missing),  # a key twice: one object
+                                 map(_day, map(ordinals.__getitem__, missing)), map(raws.__getitem__, missing)),
+                        strict=True))
+        for row, key in zip(missing, new, strict=True):
+            found[row] = made[key]
+        if len(shared) < SHARED_MAX:
+            shared.update(made)
+    return cast(list[InstalledUpdate], found)
 
 
 def _unpack(packed: _Host, updates: list[InstalledUpdate]) -> HostInventory:
@@ -114,18 +129,19 @@ def read_in_pool(files: Sequence[pathlib.Path], max_bytes: int, workers: int,
     """Each file's (hosts, errors), in the order of `files`."""
     chunks = [([str(p) for p in files[i:i + CHUNK]], max_bytes) for i in range(0, len(files), CHUNK)]
     done = 0
+    shared: dict[tuple[str, int, str | None], InstalledUpdate] = {}
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks)) or 1, initializer=_start_worker) as pool:
         for chunk in pool.map(_read_chunk, chunks):
-            for result in _unpacked(chunk):
+            for result in _unpacked(chunk, shared):
                 done += 1
                 yield result
                 if progress is not None:
                     progress(done, len(files))
 
 
-def _unpacked(chunk: _Chunk) -> Iterator[Result]:
+def _unpacked(chunk: _Chunk, shared: dict[tuple[str, int, str | None], InstalledUpdate]) -> Iterator[Result]:
     """Each file's (hosts, errors) from a chunk's compact form, as read_file gave them to the worker."""
-    (kbs, ordinals, raws), files = chunk
-    updates = list(map(_update, kbs, ordinals, raws))
+    table, files = chunk
+    updates = _shared(table, shared)
     for hosts, errors in files:
         yield [_unpack(host, updates) for host in hosts], [InventoryError(path, error) for path, error in errors]

@@ -115,7 +115,7 @@ def test_the_compact_form_gives_back_every_fixture_file_exactly():
     assert {"utf-16-le", "utf-16-be", "cp850", "utf-8"} <= codecs  # the fixtures cover these encodings
     # one chunk of all of them, through pickle as the pool sends it
     chunk = pickle.loads(pickle.dumps(parallel._read_chunk(([str(path) for path in files], DEFAULT_MAX_BYTES))))
-    results = list(parallel._unpacked(chunk))
+    results = list(parallel._unpacked(chunk, {}))
     assert results == [read_file(path) for path in files]
     hosts = [host for found, _ in results for host in found]
     updates = [update for host in hosts for update in host.updates]
