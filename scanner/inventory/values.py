@@ -61,6 +61,8 @@ def host_problem(name: str) -> str | None:
     ESC would break reports and terminals; the length is DNS's), or None."""
     if len(name) > MAX_HOST:
         return f"host name of {len(name):,} characters is longer than the {MAX_HOST} a DNS name may have"
+    if name.isprintable():  # no character of Cc, Cf, Zl or Zp (nor other unprintable ones): the usual name
+        return None
     bad = next((char for char in name if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")), None)
     if bad is not None:
         label = unicodedata.name(bad, "")
