@@ -72,7 +72,8 @@ def read_paths(
         if not found:
             errors.append(_error(str(path), "the folder holds no inventory files"))
         expanded.extend(found)
-    expanded = _unique(expanded)  # drops a file named twice (no stat: these are files already)
+    if len(paths) > 1:  # one path's files are unique already (iter_files)
+        expanded = _unique(expanded)  # drops a file named twice (no stat: these are files already)
     pool = workers_for(len(expanded), workers)
     if pool > 1:
         for found_hosts, found_errors in read_in_pool(expanded, max_bytes, pool, progress):
