@@ -4,8 +4,9 @@ them one by one, and parsed hosts sent back in a compact form rather than as pic
 Why: pickling 10,000 HostInventory values with 250 InstalledUpdate each costs more than parsing them
 (about 9 s per 2.5 million updates for a slots dataclass, dump plus load). A worker sends each chunk's
 distinct updates once, as a table of (KB, install-date ordinal, raw id), and each host's updates as
-indexes into it (4 bytes each); the main process builds each distinct update once per scan, shared by
-every host that has it as a serial read shares them (values.build_updates), and the hosts from them.
+indexes into it (4 bytes each); the main process builds each distinct update once per read (up to
+SHARED_MAX of them), shared by every host that has it as a serial read shares them (values.build_updates),
+and the hosts from them.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ _Host = tuple[str, str, str, bytes, str | None, str | None, str | None, tuple[st
 _Table = tuple[list[str], list[int], list[str | None]]  # KB, install-date ordinal (0: unknown), raw id
 _Chunk = tuple[_Table, list[tuple[list[_Host], list[tuple[str, str]]]]]
 _INDEX = "I"  # unsigned 32 bits: a chunk holds at most CHUNK files' updates
+_Shared = dict[tuple[str, int, str | None], InstalledUpdate]  # (KB, ordinal, raw id) -> the one object
 
 
 def workers_for(files: int, workers: int | None) -> int:
@@ -82,7 +84,7 @@ def _day(ordinal: int) -> date | None:
     return date.fromordinal(ordinal) if ordinal else None
 
 
-def _shared(table: _Table, shared: dict[tuple[str, int, str | None], InstalledUpdate]) -> list[InstalledUpdate]:
+def _shared(table: _Table, shared: _Shared) -> list[InstalledUpdate]:
     """The chunk's updates, each distinct one a single object for the whole read (as a serial read shares
     them) while `shared` has room: SHARED_MAX keeps a fleet of all-different (KB, date) pairs from
     holding a key per update."""
@@ -129,7 +131,7 @@ def read_in_pool(files: Sequence[pathlib.Path], max_bytes: int, workers: int,
     """Each file's (hosts, errors), in the order of `files`."""
     chunks = [([str(p) for p in files[i:i + CHUNK]], max_bytes) for i in range(0, len(files), CHUNK)]
     done = 0
-    shared: dict[tuple[str, int, str | None], InstalledUpdate] = {}
+    shared: _Shared = {}
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks)) or 1, initializer=_start_worker) as pool:
         for chunk in pool.map(_read_chunk, chunks):
             for result in _unpacked(chunk, shared):
@@ -139,7 +141,7 @@ def read_in_pool(files: Sequence[pathlib.Path], max_bytes: int, workers: int,
                     progress(done, len(files))
 
 
-def _unpacked(chunk: _Chunk, shared: dict[tuple[str, int, str | None], InstalledUpdate]) -> Iterator[Result]:
+def _unpacked(chunk: _Chunk, shared: _Shared) -> Iterator[Result]:
     """Each file's (hosts, errors) from a chunk's compact form, as read_file gave them to the worker."""
     table, files = chunk
     updates = _shared(table, shared)
