@@ -4,8 +4,8 @@ them one by one, and parsed hosts sent back in a compact form rather than as pic
 Why: pickling 10,000 HostInventory values with 250 InstalledUpdate each costs more than parsing them
 (about 9 s per 2.5 million updates for a slots dataclass, dump plus load). A worker sends each chunk's
 distinct updates once, as a table of (KB, install-date ordinal, raw id), and each host's updates as
-indexes into it (4 bytes each); the main process builds each distinct update once per read (up to
-SHARED_MAX of them), shared by every host that has it as a serial read shares them (values.build_updates),
+indexes into it (4 bytes each); the main process builds each distinct update once per read, shared by
+every host that has it as a serial read shares them (values.build_updates), while that pays (_Shared),
 and the hosts from them.
 """
 
@@ -26,7 +26,7 @@ from scanner.models import HostInventory, InstalledUpdate, InventoryError
 
 AUTO_MIN_FILES = 200  # below this a pool's start-up (~0.1 s) is more than it saves
 CHUNK = 100  # files per task: small enough to spread the work, large enough to amortise a task
-SHARED_MAX = 1 << 17  # distinct (KB, date) updates shared across chunks; a real fleet has far fewer
+SHARED_MAX = 1 << 16  # distinct (KB, date) updates shared across chunks; a real fleet has fewer
 
 Result = tuple[list[HostInventory], list[InventoryError]]
 # host, path, format, update indexes (array "I" bytes), os, caption, version, roles, cluster, collected,
@@ -36,7 +36,6 @@ _Host = tuple[str, str, str, bytes, str | None, str | None, str | None, tuple[st
 _Table = tuple[list[str], list[int], list[str | None]]  # KB, install-date ordinal (0: unknown), raw id
 _Chunk = tuple[_Table, list[tuple[list[_Host], list[tuple[str, str]]]]]
 _INDEX = "I"  # unsigned 32 bits: a chunk holds at most CHUNK files' updates
-_Shared = dict[tuple[str, int, str | None], InstalledUpdate]  # (KB, ordinal, raw id) -> the one object
 
 
 def workers_for(files: int, workers: int | None) -> int:
@@ -84,24 +83,36 @@ def _day(ordinal: int) -> date | None:
     return date.fromordinal(ordinal) if ordinal else None
 
 
-def _shared(table: _Table, shared: _Shared) -> list[InstalledUpdate]:
-    """The chunk's updates, each distinct one a single object for the whole read (as a serial read shares
-    them) while `shared` has room: SHARED_MAX keeps a fleet of all-different (KB, date) pairs from
-    holding a key per update."""
-    kbs, ordinals, raws = table
-    keys = list(zip(kbs, ordinals, raws, strict=True))
-    found = list(map(shared.get, keys))
-    missing = [row for row, update in enumerate(found) if update is None]
-    if missing:
-        new = list(map(keys.__getitem__, missing))
-        made = dict(zip(new, map(InstalledUpdate, map(kbs.__getitem__, missing),  # a key twice: one object
-                                 map(_day, map(ordinals.__getitem__, missing)), map(raws.__getitem__, missing)),
-                        strict=True))
-        for row, key in zip(missing, new, strict=True):
-            found[row] = made[key]
-        if len(shared) < SHARED_MAX:
-            shared.update(made)
-    return cast(list[InstalledUpdate], found)
+class _Shared:
+    """Each distinct update a single object for the whole read, as a serial read shares them, while that
+    pays: up to SHARED_MAX distinct ones, and only while a chunk finds at least half its updates among
+    them once that many are known (a fleet of all-different (KB, date) pairs: each update built as is,
+    without a key per update, at half the cost)."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[str, int, str | None], InstalledUpdate] = {}
+        self.sharing = True
+
+    def updates(self, table: _Table) -> list[InstalledUpdate]:
+        """The objects for the rows of a chunk's table."""
+        if not self.sharing:
+            kbs, ordinals, raws = table
+            return list(map(InstalledUpdate, kbs, map(_day, ordinals), raws))
+        keys = list(zip(*table, strict=True))
+        found = list(map(self.known.get, keys))
+        missing = [key for key, update in zip(keys, found, strict=True) if update is None]
+        if not missing:
+            return cast(list[InstalledUpdate], found)
+        new_kbs, new_ordinals, new_raws = zip(*missing, strict=True)
+        # a key twice in one chunk (two equal objects in the worker) becomes one object here
+        made = dict(zip(missing, map(InstalledUpdate, new_kbs, map(_day, new_ordinals), new_raws), strict=True))
+        if len(self.known) < SHARED_MAX:
+            self.known.update(made)
+        elif 2 * len(missing) > len(keys):
+            self.sharing = False
+            self.known.clear()
+        # made.get(key, found): the new object, else the shared one; no Python loop per update (millions)
+        return list(map(made.get, keys, found))  # type: ignore[arg-type]  # mypy cannot pick get's overload
 
 
 def _unpack(packed: _Host, updates: list[InstalledUpdate]) -> HostInventory:
@@ -131,7 +142,7 @@ def read_in_pool(files: Sequence[pathlib.Path], max_bytes: int, workers: int,
     """Each file's (hosts, errors), in the order of `files`."""
     chunks = [([str(p) for p in files[i:i + CHUNK]], max_bytes) for i in range(0, len(files), CHUNK)]
     done = 0
-    shared: _Shared = {}
+    shared = _Shared()
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks)) or 1, initializer=_start_worker) as pool:
         for chunk in pool.map(_read_chunk, chunks):
             for result in _unpacked(chunk, shared):
@@ -144,6 +155,6 @@ def read_in_pool(files: Sequence[pathlib.Path], max_bytes: int, workers: int,
 def _unpacked(chunk: _Chunk, shared: _Shared) -> Iterator[Result]:
     """Each file's (hosts, errors) from a chunk's compact form, as read_file gave them to the worker."""
     table, files = chunk
-    updates = _shared(table, shared)
+    updates = shared.updates(table)
     for hosts, errors in files:
         yield [_unpack(host, updates) for host in hosts], [InventoryError(path, error) for path, error in errors]

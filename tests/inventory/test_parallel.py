@@ -115,7 +115,7 @@ def test_the_compact_form_gives_back_every_fixture_file_exactly():
     assert {"utf-16-le", "utf-16-be", "cp850", "utf-8"} <= codecs  # the fixtures cover these encodings
     # one chunk of all of them, through pickle as the pool sends it
     chunk = pickle.loads(pickle.dumps(parallel._read_chunk(([str(path) for path in files], DEFAULT_MAX_BYTES))))
-    results = list(parallel._unpacked(chunk, {}))
+    results = list(parallel._unpacked(chunk, parallel._Shared()))
     assert results == [read_file(path) for path in files]
     hosts = [host for found, _ in results for host in found]
     updates = [update for host in hosts for update in host.updates]
@@ -126,3 +126,17 @@ def test_the_compact_form_gives_back_every_fixture_file_exactly():
     assert any(h.warnings for h in hosts) and any(h.roles for h in hosts) and any(h.collected_at for h in hosts)
     # each distinct update is one object, shared by every host that has it, as a serial read shares them
     assert len({id(u) for u in updates}) == len(set(updates))
+
+
+def test_a_fleet_of_all_different_updates_stops_sharing_and_still_gives_back_every_file(
+        monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(parallel, "SHARED_MAX", 0)  # full at once: the first chunk finds none of its updates
+    files = _fixture_files()
+    shared = parallel._Shared()
+    results = []
+    for start in range(0, len(files), 20):  # chunks as the pool sends them, through pickle
+        chunk = parallel._read_chunk(([str(path) for path in files[start:start + 20]], DEFAULT_MAX_BYTES))
+        results += parallel._unpacked(pickle.loads(pickle.dumps(chunk)), shared)
+        if start == 0:
+            assert not shared.sharing and not shared.known
+    assert results == [read_file(path) for path in files]
