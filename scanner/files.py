@@ -31,8 +31,12 @@ def read_bounded(path: Path, max_bytes: int, info: os.stat_result | None = None)
         raise Refused("special")
     if info.st_size > max_bytes:
         raise Refused("too-big", info.st_size)
-    with path.open("rb") as handle:
-        data = handle.read(max_bytes + 1)
+    with open(path, "rb") as handle:
+        # What stat() said plus one byte, then on to the cap only if the file grew: read(max_bytes + 1)
+        # allocates the whole cap (50 MB) for each small file, a third of reading 10,000 of them.
+        data = handle.read(info.st_size + 1)
+        if len(data) > info.st_size:
+            data += handle.read(max_bytes + 1 - len(data))
     if len(data) > max_bytes:
         raise Refused("grew")
     return data

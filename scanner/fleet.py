@@ -152,6 +152,8 @@ def look_alike_warnings(hosts: Sequence[str]) -> list[str]:
     for host in hosts:
         if not host.isascii():  # two ASCII names never look alike here: names differ by case only once upper-cased
             by_skeleton.setdefault(_skeleton(host), []).append(host)
+    if not by_skeleton:  # all ASCII, the usual fleet: no skeleton of 10,000 names to make
+        return []
     ascii_names = {_skeleton(h): h for h in hosts if h.isascii()}
     warnings = []
     for skeleton, names in sorted(by_skeleton.items()):

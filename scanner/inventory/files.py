@@ -35,14 +35,18 @@ def _walk(folder: pathlib.Path) -> list[pathlib.Path]:
 def iter_files(paths: Sequence[pathlib.Path]) -> list[pathlib.Path]:
     """Folders expanded recursively (sorted, hidden files, *.md and README skipped); files and missing
     paths kept as given, so read_paths can report a missing one. Duplicates are dropped."""
+    return _unique([item for path in paths for item in (_walk(path) if path.is_dir() else [path])])
+
+
+def _unique(paths: Sequence[pathlib.Path]) -> list[pathlib.Path]:
+    """`paths` without a file named twice (the same absolute path), in order."""
     result: list[pathlib.Path] = []
     seen: set[str] = set()
-    for path in paths:
-        for item in _walk(path) if path.is_dir() else [path]:
-            key = os.path.abspath(item)
-            if key not in seen:
-                seen.add(key)
-                result.append(item)
+    for item in paths:
+        key = os.path.abspath(item)
+        if key not in seen:
+            seen.add(key)
+            result.append(item)
     return result
 
 
@@ -68,7 +72,8 @@ def read_paths(
         if not found:
             errors.append(_error(str(path), "the folder holds no inventory files"))
         expanded.extend(found)
-    expanded = iter_files(expanded)  # drops a file named twice
+    if len(paths) > 1:  # one path's files are unique already (iter_files)
+        expanded = _unique(expanded)  # drops a file named twice (no stat: these are files already)
     pool = workers_for(len(expanded), workers)
     if pool > 1:
         for found_hosts, found_errors in read_in_pool(expanded, max_bytes, pool, progress):

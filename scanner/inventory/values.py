@@ -28,6 +28,7 @@ _MS_DATE = re.compile(r"^/?\\?/?Date\((-?\d+)(?:[+-]\d{4})?\)\\?/?$")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+_IPV4_CHARS = "0123456789."
 MAX_HOST = 255  # a DNS name's limit; NetBIOS names are 15
 
 
@@ -37,6 +38,8 @@ def normalise_host(name: str) -> str:
     value = name.replace("\ufeff", "").strip().lstrip("\\").strip()  # a BOM left inside a joined file
     if not value:
         return ""
+    if ":" not in value and value.strip(_IPV4_CHARS):  # neither IPv6 (has a colon) nor IPv4: skip the raise
+        return _upper(value.split(".", 1)[0])
     try:
         ipaddress.ip_address(value)
     except ValueError:
@@ -58,6 +61,8 @@ def host_problem(name: str) -> str | None:
     ESC would break reports and terminals; the length is DNS's), or None."""
     if len(name) > MAX_HOST:
         return f"host name of {len(name):,} characters is longer than the {MAX_HOST} a DNS name may have"
+    if name.isprintable():  # no character of Cc, Cf, Zl or Zp (nor other unprintable ones): the usual name
+        return None
     bad = next((char for char in name if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")), None)
     if bad is not None:
         label = unicodedata.name(bad, "")
@@ -82,6 +87,8 @@ _SUFFIXED = re.compile(r"^\s*KB\s*0*([1-9][0-9]{3,7})(?:v\d{1,3}|(?:[-_][A-Za-z0
 def kb_or_none(value: str) -> str | None:
     """`models.try_kb_id`, cached (the same few hundred KB ids repeat across every host), that also reads
     a KB id with a package suffix (`KB2536276-v2` -> `KB2536276`). `File 1`, `Q147222` and junk: None."""
+    if value[:2] == "KB" and 6 <= len(value) <= 10 and value[2] != "0" and value[2:].isdigit() and value.isascii():
+        return value  # already a KB id as kb_id writes one (most are): no regex
     found = try_kb_id(value)
     if found is None and (match := _SUFFIXED.match(value)):
         return "KB" + match[1]

@@ -7,6 +7,7 @@ import pytest
 from scanner.errors import InventoryReadError
 from scanner.inventory import FORMATS, normalise_host, parse_bytes
 from scanner.inventory.decode import decode
+from scanner.inventory.values import kb_or_none
 
 from .helpers import data
 
@@ -88,6 +89,18 @@ def test_trailing_nul_padding_from_a_crash_is_ignored() -> None:
 @pytest.mark.parametrize(("name", "expected"), [
     ("HV01", "HV01"), (" hv01 ", "HV01"), ("hv01.contoso.local", "HV01"), ("\\\\HV01", "HV01"),
     ("10.0.0.5", "10.0.0.5"), ("fe80::1", "fe80::1"), ("", ""),
+    # digits and dots that are no IPv4 address are a name cut at its first dot, as any other name
+    ("1.2.3", "1"), ("10.0.0.5.6", "10"), ("\u0661.\u0662.\u0663.\u0664", "\u0661"), ("::", "::"), ("10.0.0.5a", "10"),
 ])
 def test_normalise_host(name: str, expected: str) -> None:
     assert normalise_host(name) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("KB2779069", "KB2779069"), ("KB1000", "KB1000"), ("KB12345678", "KB12345678"), ("KB0123456", "KB123456"),
+    ("kb2779069", "KB2779069"), ("KB2779069\n", "KB2779069"), ("KB 2779069", "KB2779069"),
+    ("KB2536276-v2", "KB2536276"), ("KB999", None), ("KB123456789", None), ("KB\u0661\u0662\u0663\u0664", None),
+    ("KB27790x9", None), ("Q147222", None),
+])
+def test_kb_or_none_reads_what_kb_id_reads_plus_package_suffixes(text: str, expected: str | None) -> None:
+    assert kb_or_none(text) == expected

@@ -56,3 +56,10 @@ def test_read_paths_reads_good_files_and_reports_missing_and_bad_ones(tmp_path: 
     assert [e.path for e in errors] == [str(tmp_path / name) for name in ("gone", "empty",
                                                                           "bad-truncated.json")]
     assert calls == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_read_paths_reads_a_file_named_twice_once(tmp_path: Path) -> None:
+    shutil.copy(DATA / "systeminfo-fleet.txt", tmp_path / "fleet.txt")
+    inside = tmp_path / "fleet.txt"
+    hosts, errors = read_paths([tmp_path, inside, tmp_path / "." / "fleet.txt"], workers=1)
+    assert ([h.host for h in hosts], errors) == (["HV06", "HV07", "HV10"], [])

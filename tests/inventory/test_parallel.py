@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
 import shutil
 from pathlib import Path
 
 import pytest
 
 from scanner.cli import main
-from scanner.inventory import parallel, read_paths
+from scanner.errors import InventoryReadError
+from scanner.inventory import DEFAULT_MAX_BYTES, parallel, read_file, read_paths
+from scanner.inventory.decode import decode
 from scanner.inventory.parallel import workers_for
 
 REPO = Path(__file__).resolve().parents[2]
@@ -91,3 +94,49 @@ def test_announced_listed_warnings_and_raw_ids_make_the_trip_from_the_workers(tm
         "NODE-CUT": (352, 244, 1), "XP03": (7, 7, 0), "HV90": (1, 1, 1), "XP01": (None, None, 0),
         "HV72": (None, None, 0), "HV73": (None, None, 1)}
     assert sum(1 for h in serial[0] for u in h.updates if u.raw) == 8
+
+
+def _fixture_files() -> list[Path]:
+    """Every inventory fixture (good and bad, every format and encoding) and the shared XML lists."""
+    roots = (REPO / "tests" / "data" / "inventory", EXAMPLES, REPO.parent / "shared" / "fixtures")
+    return [path for root in roots for path in sorted(root.rglob("*")) if path.is_file()]
+
+
+def _codec(path: Path) -> str:
+    try:
+        return decode(path.read_bytes(), str(path))[1]
+    except InventoryReadError:
+        return "unreadable"
+
+
+def test_the_compact_form_gives_back_every_fixture_file_exactly():
+    files = _fixture_files()
+    codecs = {_codec(path) for path in files}
+    assert {"utf-16-le", "utf-16-be", "cp850", "utf-8"} <= codecs  # the fixtures cover these encodings
+    # one chunk of all of them, through pickle as the pool sends it
+    chunk = pickle.loads(pickle.dumps(parallel._read_chunk(([str(path) for path in files], DEFAULT_MAX_BYTES))))
+    results = list(parallel._unpacked(chunk, parallel._Shared()))
+    assert results == [read_file(path) for path in files]
+    hosts = [host for found, _ in results for host in found]
+    updates = [update for host in hosts for update in host.updates]
+    assert len(hosts) > 150 and sum(len(errors) for _, errors in results) > 10
+    assert all(host.modified_at is not None for host in hosts)
+    assert any(u.raw for u in updates) and any(u.installed_on for u in updates)
+    assert any(u.installed_on is None for u in updates) and any(h.announced for h in hosts)
+    assert any(h.warnings for h in hosts) and any(h.roles for h in hosts) and any(h.collected_at for h in hosts)
+    # each distinct update is one object, shared by every host that has it, as a serial read shares them
+    assert len({id(u) for u in updates}) == len(set(updates))
+
+
+def test_a_fleet_of_all_different_updates_stops_sharing_and_still_gives_back_every_file(
+        monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(parallel, "SHARED_MAX", 0)  # full at once: the first chunk finds none of its updates
+    files = _fixture_files()
+    shared = parallel._Shared()
+    results = []
+    for start in range(0, len(files), 20):  # chunks as the pool sends them, through pickle
+        chunk = parallel._read_chunk(([str(path) for path in files[start:start + 20]], DEFAULT_MAX_BYTES))
+        results += parallel._unpacked(pickle.loads(pickle.dumps(chunk)), shared)
+        if start == 0:
+            assert not shared.sharing and not shared.known
+    assert results == [read_file(path) for path in files]
