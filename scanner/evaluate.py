@@ -123,7 +123,7 @@ class _Plan:
         self.default = tuple(_uncovered(e, catalogue, policy, r) for e, r in zip(self.entries, needs, strict=True))
         # marks[kb]: the positions installing kb covers, and at which rank; the Finding of a cover is made
         # when a host first needs it (a WES-NG plan has ~15,000 covers, its hosts use a few)
-        marks: dict[str, list[tuple[int, int]]] = {}
+        marks: dict[str, tuple[list[int], list[int]]] = {}
         self._covers: list[tuple[str, ...]] = []
         self._statuses: list[tuple[Status, ...]] = []
         for i, entry in enumerate(self.entries):
@@ -131,8 +131,10 @@ class _Plan:
             self._covers.append((entry.kb, *(c.kb for c in covers)))
             self._statuses.append((Status.INSTALLED, *(c.status for c in covers)))
             for rank, kb in enumerate(self._covers[-1]):
-                marks.setdefault(kb, []).append((i, rank))
-        self.marks = {kb: tuple(pairs) for kb, pairs in marks.items()}
+                positions, ranks = marks.setdefault(kb, ([], []))
+                positions.append(i)
+                ranks.append(rank)
+        self.marks = {kb: (tuple(positions), tuple(ranks)) for kb, (positions, ranks) in marks.items()}
         self._needs = needs
         self._made: dict[int, Finding] = {}
         self.unranked = [UNRANKED] * len(self.entries)
@@ -149,7 +151,7 @@ class _Plan:
             return done
         best = self.unranked.copy()
         for kb in installed:
-            for i, rank in self.marks[kb]:
+            for i, rank in zip(*self.marks[kb], strict=True):
                 if rank < best[i]:
                     best[i] = rank
         findings, default = list(self.default), self.default
