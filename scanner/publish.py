@@ -6,9 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import time
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from scanner.files import write_atomic
@@ -78,27 +82,80 @@ def _remove_stale(folder: Path, keep: set[str] | None, now: float) -> None:
             log.warning("%s: cannot remove: %s", path, e.strerror or e)
 
 
-def publish(report: Report, reports_dir: Path, findings: FindingsFilter = FindingsFilter.ALL) -> list[Path]:
+@dataclass
+class Published:
+    """What the daemon last wrote into reports_dir: each host file's digest (of its content without the
+    generated_at, which moves every scan) and kbscan.prom's verdict families. In memory only: a restarted
+    daemon writes every file once."""
+
+    hosts: dict[str, str] = field(default_factory=dict)
+    metrics: str | None = None
+
+
+def _digest_without(text: str, stamp: str) -> str:
+    """The digest of a host file's text without its generated_at line (the head comes first: the first one)."""
+    return hashlib.sha256(text.replace(stamp, "", 1).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def publish(report: Report, reports_dir: Path, findings: FindingsFilter = FindingsFilter.ALL,
+            published: Published | None = None) -> list[Path]:
     """Write every report file; a failed write leaves the previous file intact (files.write_atomic).
     latest.json is written last: when it changes, the host files, kbscan.prom and index.html already
-    belong to the same scan. `findings` ([report] findings) filters the findings of the JSON files."""
+    belong to the same scan. `findings` ([report] findings) filters the findings of the JSON files.
+    With `published` (the daemon's), a host file whose content (apart from generated_at) is what was last
+    written and that is still there is left as it is, and `published` learns what was written."""
     written = []
     data = json_report.report_data(report, hosts=False, findings=findings)
     hosts_dir = reports_dir / "hosts"
     head = {key: data[key] for key in ("schema_version", "generated_at", "as_of", "findings_filter")}
     names = _file_names([result.host for result in report.hosts])
+    present = _present(hosts_dir) if published is not None else set()
+    stamp = f'"generated_at": {json.dumps(head["generated_at"])}'
+    digests: dict[str, str] = {}
     for result in report.hosts:
-        target = hosts_dir / names[result.host]
-        write_atomic(target, json.dumps({**head, **json_report.host_data(result, findings)}, indent=2,
-                                        ensure_ascii=False) + "\n")
+        name = names[result.host]
+        target = hosts_dir / name
+        text = json.dumps({**head, **json_report.host_data(result, findings)}, indent=2, ensure_ascii=False) + "\n"
+        if published is not None:
+            digests[name] = digest = _digest_without(text, stamp)
+            if name in present and published.hosts.get(name) == digest:
+                continue
+            published.hosts.pop(name, None)  # until the write succeeded
+        write_atomic(target, text)
+        if published is not None:
+            published.hosts[name] = digest
         written.append(target)
     now = time.time()
     _remove_stale(hosts_dir, set(names.values()), now)
     _remove_stale(reports_dir, None, now)
-    outputs = {"kbscan.prom": prometheus.render(report), "index.html": html.render(report),
-               "latest.json": json_report.chunks(report, findings)}
-    for name, text in outputs.items():
-        write_atomic(reports_dir / name, text)
+    metrics = prometheus.verdicts(report)
+    if published is not None:
+        published.hosts = {name: digest for name, digest in published.hosts.items() if name in digests}
+        published.metrics = None
+    scan_time = prometheus.scan_time(report.generated_at, report.duration_seconds)
+    outputs: dict[str, str | Iterable[str]] = {"kbscan.prom": metrics + scan_time, "index.html": html.render(report),
+                                               "latest.json": json_report.chunks(report, findings)}
+    for name, output in outputs.items():
+        write_atomic(reports_dir / name, output)
         written.append(reports_dir / name)
+    if published is not None:
+        published.metrics = metrics
     log.debug("published %d files in %s", len(written), reports_dir)
     return written
+
+
+def publish_scan_time(reports_dir: Path, published: Published, at: datetime, duration: float) -> Path:
+    """kbscan.prom again with a new scan time, for a scan that found nothing changed: the verdict families as
+    last written, then when this scan ran. The other files keep the time their verdicts were computed."""
+    if published.metrics is None:
+        raise ValueError("publish_scan_time before a complete publish")
+    target = reports_dir / "kbscan.prom"
+    write_atomic(target, published.metrics + prometheus.scan_time(at, duration))
+    return target
+
+
+def _present(folder: Path) -> set[str]:
+    try:
+        return {entry.name for entry in os.scandir(folder) if entry.is_file(follow_symlinks=False)}
+    except OSError:  # no folder yet: every file is written
+        return set()
