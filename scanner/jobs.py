@@ -44,6 +44,7 @@ class Runtime:
     published: Published = field(default_factory=Published)  # what reports_dir holds (publish.py)
     basis: Basis | None = None  # what the last complete evaluation rested on (rescan.py)
     last: Report | None = None  # that evaluation, for the scans row of a scan that found nothing changed
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # the scan's time (tests move it)
 
     def checkpoint(self, done: int, total: int) -> None:
         if self.stop.is_set():
@@ -80,7 +81,7 @@ def scan_job(runtime: Runtime) -> str:
     config = runtime.config
     if not config.inventory.paths:
         return "scan: no [inventory] paths configured; nothing to scan"
-    started, at = time.monotonic(), datetime.now(UTC)
+    started, at = time.monotonic(), runtime.clock()
     catalogue, version = runtime.current_catalogue()
     with gc_paused():
         found, errors = read_paths_cached(list(config.inventory.paths), max_bytes=config.inventory.max_bytes,
@@ -100,7 +101,7 @@ def scan_job(runtime: Runtime) -> str:
     log.debug("scan: %d hosts evaluated; recording the scan", len(report.hosts))  # past here it finishes
     with connected(config.database) as db:
         transitions = record_scan(db, report, runtime.recorded)
-        prune(db, config.history_retention.before(datetime.now(UTC)))
+        prune(db, config.history_retention.before(runtime.clock()))
         changes, gone = runtime.cache.take_changes()
         if changes or gone:
             cache_store.save(db, changes, gone)
@@ -122,7 +123,7 @@ def _unchanged(runtime: Runtime, last: Report, basis: Basis, at: datetime, start
     config = runtime.config
     with connected(config.database) as db:
         record_unchanged(db, last, at, time.monotonic() - started)
-        prune(db, config.history_retention.before(datetime.now(UTC)))
+        prune(db, config.history_retention.before(runtime.clock()))
     publish_scan_time(config.reports_dir, runtime.published, at, time.monotonic() - started)
     evaluated = basis.evaluated_at.strftime("%H:%M" if basis.evaluated_at.date() == at.date() else "%Y-%m-%d %H:%M")
     return (f"scan: nothing changed since {evaluated} ({len(last.hosts)} hosts: {_counts(last)}; "
