@@ -91,7 +91,7 @@ def scan_job(runtime: Runtime) -> str:
     unreadable = frozenset((e.path, e.error) for e in errors)
     changed = what_changed(runtime.basis, config=config, catalogue_version=version, now=at,
                            files_changed=bool(runtime.cache.changed or runtime.cache.gone), errors=unreadable,
-                           history=history)
+                           history=history, reports_missing=not (config.reports_dir / "latest.json").is_file())
     if changed is None and runtime.last is not None and runtime.basis is not None:
         return _unchanged(runtime, runtime.last, runtime.basis, at, started)
     log.debug("scan: evaluating: %s", changed)

@@ -61,7 +61,8 @@ class Basis:
 
 
 def what_changed(basis: Basis | None, *, config: object, catalogue_version: str | None, now: datetime,
-                 files_changed: bool, errors: frozenset[tuple[str, str]], history: str | None) -> str | None:
+                 files_changed: bool, errors: frozenset[tuple[str, str]], history: str | None,
+                 reports_missing: bool = False) -> str | None:
     """Why the verdicts must be computed again, or None when nothing they rest on changed."""
     if basis is None:
         return "no verdicts computed by this process yet"
@@ -81,5 +82,7 @@ def what_changed(basis: Basis | None, *, config: object, catalogue_version: str 
         return "inventory files changed, appeared or went"
     if errors != basis.errors:
         return "the unreadable inventory files changed"
+    if reports_missing:
+        return "the last report is missing from reports_dir"
     return None
 

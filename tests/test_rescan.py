@@ -90,6 +90,7 @@ def test_nothing_changed_is_none():
     ("now", T0 + timedelta(hours=2), "an inventory's age crossed a limit at 2026-01-31T20:30:00+00:00"),
     ("files_changed", True, "inventory files changed, appeared or went"),
     ("errors", frozenset(), "the unreadable inventory files changed"),
+    ("reports_missing", True, "the last report is missing from reports_dir"),
 ])
 def test_each_change_is_named(field: str, value: object, reason: str):
     assert what_changed(BASIS, **{**SAME, field: value}) == reason  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -136,11 +137,15 @@ def _unreadable(runtime: Runtime, folder: Path, clock: Clock) -> None:
     os.truncate(folder / "HV02.json", runtime.config.inventory.max_bytes + 1)
 
 
+def _reports_removed(runtime: Runtime, folder: Path, clock: Clock) -> None:
+    shutil.rmtree(runtime.config.reports_dir)
+
+
 Change = Callable[[Runtime, Path, Clock], None]
 
 
 @pytest.mark.parametrize("change", [_touch_new_content, _remove, _add, _reload_config, _import_catalogue, _next_day,
-                                    _unreadable], ids=lambda change: change.__name__.strip("_"))
+                                    _unreadable, _reports_removed], ids=lambda change: change.__name__.strip("_"))
 def test_every_kind_of_change_is_evaluated_again(fleet: tuple[Runtime, Path, Clock], evaluations: list[datetime],
                                                  change: Change):
     runtime, folder, clock = fleet
