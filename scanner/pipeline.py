@@ -65,6 +65,24 @@ def policy_for(config: Config, as_of: date | None, now: datetime | None = None) 
     return Policy(as_of=now.date(), now=now, **kwargs)  # type: ignore[arg-type]
 
 
+def read_inventories(config: Config, paths: Sequence[Path],
+                     progress: Callable[[int, int], None] | None = None,
+                     cache: InventoryCache | None = None, workers: int | None = None,
+                     ) -> tuple[list[HostInventory], list[InventoryError], list[str]]:
+    """Read every file (through the cache when one is given), merge hosts seen twice and fill facts
+    from [[hosts]] groups."""
+    found, errors = _read(config, paths, progress, cache, workers)
+    combined, warnings = combine(found, config.hosts, config.max_inventory_age)
+    return combined, errors, warnings
+
+
+def _read(config: Config, paths: Sequence[Path], progress: Callable[[int, int], None] | None,
+          cache: InventoryCache | None, workers: int | None) -> tuple[list[HostInventory], list[InventoryError]]:
+    if cache is not None:
+        return read_paths_cached(paths, max_bytes=config.inventory.max_bytes, cache=cache, progress=progress)
+    return inventory.read_paths(paths, max_bytes=config.inventory.max_bytes, progress=progress, workers=workers)
+
+
 def run_scan(config: Config, paths: Sequence[Path], as_of: date | None = None,
              catalogue: Catalogue | None = None,
              progress: Callable[[int, int], None] | None = None,
@@ -74,12 +92,7 @@ def run_scan(config: Config, paths: Sequence[Path], as_of: date | None = None,
     generated_at = datetime.now(UTC)
     catalogue = catalogue or load_catalogue(config)
     with gc_paused():
-        if cache is not None:
-            found, errors = read_paths_cached(paths, max_bytes=config.inventory.max_bytes, cache=cache,
-                                              progress=progress)
-        else:
-            found, errors = inventory.read_paths(paths, max_bytes=config.inventory.max_bytes, progress=progress,
-                                                 workers=workers)
+        found, errors = _read(config, paths, progress, cache, workers)
         report = evaluate_read(config, found, errors, catalogue, as_of, generated_at, remediation)
     return replace(report, duration_seconds=time.monotonic() - started)
 
