@@ -42,6 +42,19 @@ def load_catalogue(config: Config) -> Catalogue:
     return embedded_catalogue()
 
 
+def catalogue_version(config: Config) -> str | None:
+    """What load_catalogue would load, as a cheap token: "embedded" while `state_dir` stores none, else the
+    stored catalogue's version (store/catalogue.py); None when it cannot say (load it again)."""
+    if not config.database.exists():
+        return "embedded"
+    from scanner.store.catalogue import catalogue_stored
+    from scanner.store.catalogue import catalogue_version as stored_version
+    from scanner.store.db import connected
+
+    with connected(config.database, readonly=True) as db:
+        return stored_version(db) if catalogue_stored(db) else "embedded"
+
+
 def policy_for(config: Config, as_of: date | None, now: datetime | None = None) -> Policy:
     """`--at DATE` puts the clock at the end of that day; without it, today and now (UTC)."""
     now = now or datetime.now(UTC)
@@ -58,14 +71,16 @@ def read_inventories(config: Config, paths: Sequence[Path],
                      ) -> tuple[list[HostInventory], list[InventoryError], list[str]]:
     """Read every file (through the cache when one is given), merge hosts seen twice and fill facts
     from [[hosts]] groups."""
-    if cache is not None:
-        found, errors = read_paths_cached(paths, max_bytes=config.inventory.max_bytes, cache=cache,
-                                          progress=progress)
-    else:
-        found, errors = inventory.read_paths(paths, max_bytes=config.inventory.max_bytes, progress=progress,
-                                             workers=workers)
+    found, errors = _read(config, paths, progress, cache, workers)
     combined, warnings = combine(found, config.hosts, config.max_inventory_age)
     return combined, errors, warnings
+
+
+def _read(config: Config, paths: Sequence[Path], progress: Callable[[int, int], None] | None,
+          cache: InventoryCache | None, workers: int | None) -> tuple[list[HostInventory], list[InventoryError]]:
+    if cache is not None:
+        return read_paths_cached(paths, max_bytes=config.inventory.max_bytes, cache=cache, progress=progress)
+    return inventory.read_paths(paths, max_bytes=config.inventory.max_bytes, progress=progress, workers=workers)
 
 
 def run_scan(config: Config, paths: Sequence[Path], as_of: date | None = None,
@@ -75,14 +90,23 @@ def run_scan(config: Config, paths: Sequence[Path], as_of: date | None = None,
              workers: int | None = None) -> Report:
     started = time.monotonic()
     generated_at = datetime.now(UTC)
-    policy = policy_for(config, as_of, generated_at)
     catalogue = catalogue or load_catalogue(config)
     with gc_paused():
-        hosts, errors, warnings = read_inventories(config, paths, progress, cache, workers)
-        report = evaluate_fleet(catalogue, hosts, errors, policy, generated_at, (*catalogue.warnings, *warnings))
-        if remediation:
-            report = with_remediation(report, catalogue)
+        found, errors = _read(config, paths, progress, cache, workers)
+        report = evaluate_read(config, found, errors, catalogue, as_of, generated_at, remediation)
     return replace(report, duration_seconds=time.monotonic() - started)
+
+
+def evaluate_read(config: Config, found: Sequence[HostInventory], errors: Sequence[InventoryError],
+                  catalogue: Catalogue, as_of: date | None, generated_at: datetime, remediation: bool = True,
+                  ) -> Report:
+    """The verdicts for inventories as read (not yet merged): merge hosts seen twice, fill facts from
+    [[hosts]] groups, evaluate at `as_of` (None: generated_at's day and time), add remediation."""
+    with gc_paused():
+        hosts, warnings = combine(found, config.hosts, config.max_inventory_age)
+        policy = policy_for(config, as_of, generated_at)
+        report = evaluate_fleet(catalogue, hosts, errors, policy, generated_at, (*catalogue.warnings, *warnings))
+        return with_remediation(report, catalogue) if remediation else report
 
 
 @contextmanager

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
 from scanner.evaluate import Policy, evaluate_fleet
 from scanner.models import HostInventory, InstalledUpdate
 from scanner.store.db import open_database
-from scanner.store.history import host_history, hosts_by_status, last_scan, prune, record_scan
+from scanner.store.history import (
+    Recorded,
+    history_token,
+    host_history,
+    hosts_by_status,
+    last_scan,
+    prune,
+    record_scan,
+)
 from tests.seed import seed_catalogue
 
 ROLES = ("hyper-v", "failover-clustering")
@@ -79,3 +90,56 @@ def test_retention_keeps_the_latest_scan_and_forgets_hosts_gone_before_it(tmp_pa
     recorded = db.execute("SELECT coalesce(sum(transitions), 0) FROM scans").fetchone()[0]
     assert db.execute("SELECT count(*) FROM transitions").fetchone()[0] == recorded == 1
     assert [row["new"] for row in host_history(db, "OLD")] == ["gone"]  # the latest scan keeps its own
+
+
+def dump(db):  # type: ignore[no-untyped-def]
+    """Every row in the order written (transitions' order is what `kbscan history` shows)."""
+    return {table: db.execute(f"SELECT {columns} FROM {table} ORDER BY rowid").fetchall() for table, columns in
+            (("transitions", "scan_id, at, host, kb, old, new"), ("host_findings", "host, kb, status"),
+             ("host_status", "host, scan_id, status, missing, deferred, path, seen_at"),
+             ("scans", "id, at, transitions"))}
+
+
+SEQUENCE = [  # a host gains a KB, one goes, one comes back, the catalogue shrinks to the products of a new day
+    {"HV01": ("KB2779069",), "HV02": ()},
+    {"HV01": ("KB2779069", "KB2908415"), "HV02": ()},
+    {"HV01": ("KB2779069", "KB2908415")},
+    {"HV01": ("KB2779069",), "HV02": ("KB2903938",), "HV03": ()},
+    {"HV01": ("KB2779069",), "HV02": ("KB2903938",), "HV03": ()},
+]
+
+
+def test_the_daemons_memory_of_the_findings_gives_what_reading_them_gives(tmp_path: Path):
+    with_memory, without = open_database(tmp_path / "a.db"), open_database(tmp_path / "b.db")
+    memory = Recorded()
+    for day, hosts in enumerate(SEQUENCE, 10):
+        scan = report(datetime(2013, 12, day, 8, tzinfo=UTC), hosts)
+        assert record_scan(with_memory, scan, memory) == record_scan(without, scan)
+        assert memory.token == history_token(with_memory) is not None
+    assert dump(with_memory) == dump(without)
+    assert len(dump(without)["transitions"]) > 9
+
+
+def test_the_memory_is_not_trusted_once_another_process_wrote_the_findings(tmp_path: Path):
+    db = open_database(tmp_path / "kbscan.db")
+    memory = Recorded()
+    record_scan(db, report(datetime(2013, 12, 18, tzinfo=UTC), {"HV01": ("KB2779069",)}), memory)
+    other = open_database(tmp_path / "kbscan.db")  # e.g. a daemon of another release, then this one again
+    record_scan(other, report(datetime(2013, 12, 19, tzinfo=UTC), {"HV01": ("KB2779069", "KB2908415")}))
+    transitions = record_scan(db, report(datetime(2013, 12, 20, tzinfo=UTC), {"HV01": ("KB2779069",)}), memory)
+    assert transitions == 1  # installed -> missing as the table says, not "nothing changed" as the memory said
+    assert [(r["kb"], r["old"], r["new"]) for r in host_history(db, "HV01", 1)] == [
+        ("KB2908415", "installed", "missing")]
+
+
+def test_a_failed_transaction_leaves_the_memory_unusable(tmp_path: Path):
+    db = open_database(tmp_path / "kbscan.db")
+    memory = Recorded()
+    record_scan(db, report(datetime(2013, 12, 18, tzinfo=UTC), {"HV01": ("KB2779069",)}), memory)
+    db.execute("CREATE TRIGGER refuse BEFORE INSERT ON transitions BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    with pytest.raises(sqlite3.IntegrityError):
+        record_scan(db, report(datetime(2013, 12, 19, tzinfo=UTC), {"HV01": ("KB2779069", "KB2908415")}), memory)
+    assert memory.token is None
+    db.execute("DROP TRIGGER refuse")
+    assert record_scan(db, report(datetime(2013, 12, 20, tzinfo=UTC), {"HV01": ("KB2779069", "KB2908415")}),
+                       memory) == 1

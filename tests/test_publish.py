@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from scanner.evaluate import Policy, evaluate_fleet
 from scanner.files import write_atomic
 from scanner.models import HostInventory
 from scanner.pipeline import embedded_catalogue
-from scanner.publish import publish, safe_name
+from scanner.publish import Published, publish, publish_scan_time, safe_name
+from scanner.reports import prometheus
 
 ODD = ["../../etc/passwd", "a/b", "a_b", "nul\x00byte", "x" * 300, "CON", "con.txt", ".hidden", "ＨＶ０１", "HV01"]
 
@@ -97,3 +99,36 @@ def test_a_read_only_folder_keeps_the_previous_report(tmp_path: Path):
     finally:
         tmp_path.chmod(0o755)
     assert (tmp_path / "latest.json").read_text() == before
+
+
+def test_with_the_daemons_memory_only_changed_or_missing_host_files_are_written(tmp_path: Path):
+    published = Published()
+    first = fleet(["HV01", "HV02", "HV03"])
+    publish(first, tmp_path, published=published)
+    hosts = tmp_path / "hosts"
+    before = {p.name: p.stat().st_mtime_ns for p in hosts.iterdir()}
+    later = replace(first, generated_at=datetime(2013, 12, 20, 9, tzinfo=UTC),
+                    hosts=tuple(replace(h, cluster="CLU1") if h.host == "HV02" else h for h in first.hosts))
+    (hosts / "HV03.json").unlink()
+    written = publish(later, tmp_path, published=published)
+    assert sorted(p.name for p in written if p.parent == hosts) == ["HV02.json", "HV03.json"]
+    assert (hosts / "HV01.json").stat().st_mtime_ns == before["HV01.json"]
+    hv01, hv02 = (json.loads((hosts / name).read_text()) for name in ("HV01.json", "HV02.json"))
+    assert hv01["generated_at"] == "2013-12-20T00:00:00Z" and hv02["generated_at"] == "2013-12-20T09:00:00Z"
+    assert hv02["cluster"] == "CLU1"
+    assert json.loads((tmp_path / "latest.json").read_text())["generated_at"] == "2013-12-20T09:00:00Z"
+    restarted = Published()  # a restarted daemon knows nothing: it writes every file once
+    assert len([p for p in publish(later, tmp_path, published=restarted) if p.parent == hosts]) == 3
+
+
+def test_a_scan_that_found_nothing_changed_rewrites_only_the_scan_time_of_the_metrics(tmp_path: Path):
+    published = Published()
+    report = fleet(["HV01"])
+    publish(report, tmp_path, published=published)
+    text = (tmp_path / "kbscan.prom").read_text()
+    at = datetime(2013, 12, 20, 0, 15, tzinfo=UTC)
+    publish_scan_time(tmp_path, published, at, 0.05)
+    again = (tmp_path / "kbscan.prom").read_text()
+    assert again == prometheus.render(replace(report, generated_at=at, duration_seconds=0.05))
+    assert again.split("# HELP kbscan_scan_timestamp_seconds")[0] == text.split(
+        "# HELP kbscan_scan_timestamp_seconds")[0]

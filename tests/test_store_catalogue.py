@@ -13,6 +13,7 @@ from scanner.models import CatalogueEntry, Kind, SourceHealth
 from scanner.store import catalogue as store
 from scanner.store.catalogue import (
     SourceRecord,
+    catalogue_version,
     changes_since,
     entry_from_json,
     entry_to_json,
@@ -148,3 +149,21 @@ def test_a_database_from_before_the_source_column_is_migrated(db_path: Path):
         assert "source" in db["catalogue_changes"].columns_dict
         save_refresh(db, [record("cluster", (ROLLUP,))], [ROLLUP], T1)
         assert [r["source"] for r in changes_since(db, None)] == [None, "cluster"]
+
+
+def test_the_catalogue_version_moves_with_every_write_to_what_a_scan_loads_and_only_then(db_path: Path):
+    with connected(db_path) as db:
+        assert catalogue_version(db) is None  # nothing stored: never equal to a loaded one
+        save_refresh(db, [record("cluster", (ROLLUP,))], [ROLLUP], T1)
+        first = catalogue_version(db)
+        load_catalogue(db)
+        assert catalogue_version(db) == first is not None  # reading changes nothing
+        save_refresh(db, [record("cluster", (ROLLUP,))], [ROLLUP], T1)  # the same again, even at the same time
+        second = catalogue_version(db)
+        forget_sources(db, [])
+        third = catalogue_version(db)
+        with db.conn:  # a write by code that knows nothing of versions (a schema step, another release)
+            db.execute("UPDATE catalogue_entries SET data = data")
+    with connected(db_path, readonly=True) as db:
+        fourth = catalogue_version(db)
+    assert len({first, second, third, fourth}) == 4

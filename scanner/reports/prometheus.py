@@ -55,6 +55,11 @@ def _number(value: float) -> str:
 
 
 def render(report: Report) -> str:
+    return verdicts(report) + scan_time(report.generated_at, report.duration_seconds)
+
+
+def verdicts(report: Report) -> str:
+    """Every family but the scan's time (scan_time): what the verdicts say."""
     metrics = _Metrics()
     metrics.family("kbscan_hosts", "gauge", "Hosts in the last scan by status.",
                    ((_labels(status=str(s)), report.hosts_with(s)) for s in HostStatus))
@@ -96,9 +101,15 @@ def render(report: Report) -> str:
                    ((_labels(source=s.name), s.entries) for s in catalogue.sources))
     metrics.family("kbscan_cluster_consistent", "gauge", "1 when every node of the cluster has the same KBs.",
                    ((_labels(cluster=c.name), 1 if c.consistent else 0) for c in report.clusters))
-    metrics.family("kbscan_scan_timestamp_seconds", "gauge", "When the scan ran.", [("", _stamp(report.generated_at))])
-    if report.duration_seconds is not None:
-        metrics.family("kbscan_scan_duration_seconds", "gauge", "How long the scan took.",
-                       [("", round(report.duration_seconds, 6))])
     log.debug("prometheus: %d lines", len(metrics.lines))
+    return "\n".join(metrics.lines) + "\n"
+
+
+def scan_time(at: datetime, duration: float | None) -> str:
+    """The last two families: when the scan ran and how long it took. The daemon appends them to the verdicts
+    it rendered before when a scan found nothing changed (monitoring alerts on the scan's age)."""
+    metrics = _Metrics()
+    metrics.family("kbscan_scan_timestamp_seconds", "gauge", "When the scan ran.", [("", _stamp(at))])
+    if duration is not None:
+        metrics.family("kbscan_scan_duration_seconds", "gauge", "How long the scan took.", [("", round(duration, 6))])
     return "\n".join(metrics.lines) + "\n"

@@ -14,6 +14,7 @@ from scanner.catalogue import Catalogue
 from scanner.models import CatalogueEntry, CatalogueInfo, Kind, SecurityFacts, SourceHealth, kb_sort_key
 from scanner.store.schema import SCHEMA_SETUP
 
+_VERSIONED = ("catalogue_entries", "catalogue_meta", "sources")  # what load_catalogue reads
 _TRACKED = ("title", "kind", "released", "products", "roles", "supersedes", "included_in", "standalone", "download")
 
 
@@ -30,6 +31,15 @@ def setup(db: sqlite_utils.Database) -> None:
             id INTEGER PRIMARY KEY, at TEXT NOT NULL, kb TEXT NOT NULL, change TEXT NOT NULL, field TEXT,
             old TEXT, new TEXT, source TEXT)""")
         db.execute("CREATE INDEX IF NOT EXISTS catalogue_changes_at ON catalogue_changes (at)")
+        # catalogue_version(): every row written to the tables a loaded Catalogue is made of moves the generation,
+        # whichever code (a refresh, an import, a schema step, another release) writes them
+        db.execute("""CREATE TABLE IF NOT EXISTS catalogue_generation (
+            id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL)""")
+        db.execute("INSERT OR IGNORE INTO catalogue_generation (id, generation) VALUES (1, 0)")
+        for table in _VERSIONED:
+            for event in ("INSERT", "UPDATE", "DELETE"):
+                db.execute(f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_generation AFTER {event} ON "
+                           f"{table} BEGIN UPDATE catalogue_generation SET generation = generation + 1; END")
 
 
 SCHEMA_SETUP.append(setup)
@@ -248,6 +258,21 @@ def changes_since(db: sqlite_utils.Database, since: date | None) -> list[dict[st
     start = since.isoformat() if since else ""
     rows = db.query("SELECT * FROM catalogue_changes WHERE at >= ? ORDER BY at, id", [start])
     return [{"source": None} | row for row in rows]  # read-only opens of an old database lack `source`
+
+
+def catalogue_version(db: sqlite_utils.Database) -> str | None:
+    """A cheap token that differs whenever the stored catalogue (entries, meta, source health) may differ from
+    when it was last read: the generation the triggers move, with when a catalogue was stored. None when no
+    catalogue is stored or the database predates the generation table (never equal: load it every time)."""
+    tables = set(db.table_names())
+    if "catalogue_generation" not in tables or "catalogue_meta" not in tables:
+        return None
+    generation = db.execute("SELECT generation FROM catalogue_generation WHERE id = 1").fetchone()
+    meta = dict(db.execute("SELECT key, value FROM catalogue_meta WHERE key IN ('stored_at', 'refreshed_at')"
+                           ).fetchall())
+    if generation is None or not meta:
+        return None
+    return f"{generation[0]}:{meta.get('stored_at')}:{meta.get('refreshed_at')}"
 
 
 def catalogue_refreshed_at(db: sqlite_utils.Database) -> datetime | None:

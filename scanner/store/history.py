@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 import sqlite_utils
 
 from scanner.models import Report
 from scanner.store.schema import SCHEMA_SETUP
+
+_KB, _STATUS = attrgetter("kb"), attrgetter("status")
+HostFindings = tuple[tuple[str, ...], tuple[str, ...]]  # a host's KBs and their statuses, in one order
 
 
 def setup(db: sqlite_utils.Database) -> None:
@@ -28,42 +34,77 @@ def setup(db: sqlite_utils.Database) -> None:
         db.execute("CREATE INDEX IF NOT EXISTS transitions_host ON transitions (host, at)")
         db.execute("CREATE INDEX IF NOT EXISTS transitions_scan ON transitions (scan_id)")
         db.execute("CREATE TABLE IF NOT EXISTS daemon_state (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS history_meta (key TEXT PRIMARY KEY, value TEXT)")
 
 
 SCHEMA_SETUP.append(setup)
 
 
-def record_scan(db: sqlite_utils.Database, report: Report) -> int:
+@dataclass
+class Recorded:
+    """What the host_findings table holds after this process's last record_scan: per host its KBs and their
+    statuses (in the report's order; KB tuples shared between hosts of one product), and the token stored
+    with them. While the database holds the same token, record_scan diffs against this instead of reading
+    every row; any other token (another process wrote, a restored file, a failed transaction) and it reads."""
+
+    token: str | None = None
+    findings: dict[str, HostFindings] = field(default_factory=dict)
+
+
+def history_token(db: sqlite_utils.Database) -> str | None:
+    """The token the last record_scan stored with host_findings (None before any, or from an older release)."""
+    if "history_meta" not in db.table_names():
+        return None
+    row = db.execute("SELECT value FROM history_meta WHERE key = 'findings_token'").fetchone()
+    return str(row[0]) if row else None
+
+
+def _stored_findings(db: sqlite_utils.Database) -> dict[str, HostFindings]:
+    grouped: dict[str, tuple[list[str], list[str]]] = {}
+    for host, kb, status in db.conn.execute("SELECT host, kb, status FROM host_findings"):
+        kbs, statuses = grouped.setdefault(host, ([], []))
+        kbs.append(kb)
+        statuses.append(status)
+    return {host: (tuple(kbs), tuple(statuses)) for host, (kbs, statuses) in grouped.items()}
+
+
+def _scan_row(report: Report, at: str, duration: float | None) -> list[Any]:
+    return [at, report.as_of.isoformat(), report.catalogue.origin,
+            report.catalogue.refreshed_at.isoformat() if report.catalogue.refreshed_at else None,
+            report.catalogue.entries, len(report.hosts), report.hosts_with("compliant"),
+            report.hosts_with("noncompliant"), report.hosts_with("unknown"), len(report.errors), duration]
+
+
+_INSERT_SCAN = ("INSERT INTO scans (at, as_of, catalogue_origin, catalogue_refreshed_at, catalogue_entries, hosts, "
+                "compliant, noncompliant, unknown, errors, duration, transitions) VALUES (?,?,?,?,?,?,?,?,?,?,?,0)")
+
+
+def record_scan(db: sqlite_utils.Database, report: Report, memory: Recorded | None = None) -> int:
     """Record a scan and the transitions since the previous one, in one transaction; returns how many
-    transitions. A host-level transition has kb NULL; a host no longer seen moves to 'gone'."""
+    transitions. A host-level transition has kb NULL; a host no longer seen moves to 'gone'. With `memory`
+    (the daemon's), the previous findings come from it when its token is the stored one, and it is updated
+    once the transaction committed."""
     at = report.generated_at.astimezone(UTC).isoformat()
+    token = uuid.uuid4().hex
+    known = memory.token if memory is not None else None
+    if memory is not None:
+        memory.token = None  # until this transaction commits, the memory says nothing about the table
     with db.conn:
-        cursor = db.conn.execute(
-            "INSERT INTO scans (at, as_of, catalogue_origin, catalogue_refreshed_at, catalogue_entries, hosts, "
-            "compliant, noncompliant, unknown, errors, duration, transitions) VALUES (?,?,?,?,?,?,?,?,?,?,?,0)",
-            [at, report.as_of.isoformat(), report.catalogue.origin,
-             report.catalogue.refreshed_at.isoformat() if report.catalogue.refreshed_at else None,
-             report.catalogue.entries, len(report.hosts), report.hosts_with("compliant"),
-             report.hosts_with("noncompliant"), report.hosts_with("unknown"), len(report.errors),
-             report.duration_seconds])
-        scan_id = cursor.lastrowid
+        scan_id = db.conn.execute(_INSERT_SCAN, _scan_row(report, at, report.duration_seconds)).lastrowid
         old_hosts = {row[0]: row[1] for row in db.conn.execute("SELECT host, status FROM host_status")}
-        old_findings: dict[tuple[str, str], str] = {
-            (row[0], row[1]): row[2] for row in db.conn.execute("SELECT host, kb, status FROM host_findings")}
+        if memory is not None and known is not None and history_token(db) == known:
+            old_findings = memory.findings
+        else:
+            old_findings = _stored_findings(db)
         rows: list[tuple[Any, ...]] = []
-        new_findings: dict[tuple[str, str], str] = {}
         for host in report.hosts:
             if old_hosts.get(host.host) != str(host.status):
                 rows.append((scan_id, at, host.host, None, old_hosts.get(host.host), str(host.status)))
-            for finding in host.findings:
-                new_findings[(host.host, finding.kb)] = str(finding.status)
         seen = {h.host for h in report.hosts}
         rows += [(scan_id, at, host, None, status, "gone") for host, status in old_hosts.items()
                  if host not in seen and status != "gone"]
-        for key in sorted(set(old_findings) | set(new_findings)):
-            before, after = old_findings.get(key), new_findings.get(key)
-            if before != after and key[0] in seen:
-                rows.append((scan_id, at, key[0], key[1], before, after or "not applicable"))
+        new_findings, kb_rows, deleted, written = _diff_findings(report, old_findings, seen)
+        rows += [(scan_id, at, host, kb, before, after) for host, kb, before, after in sorted(kb_rows)]
         db.conn.executemany("INSERT INTO transitions (scan_id, at, host, kb, old, new) VALUES (?,?,?,?,?,?)", rows)
         db.conn.executemany(
             "INSERT OR REPLACE INTO host_status (host, scan_id, status, missing, deferred, path, seen_at) "
@@ -74,13 +115,56 @@ def record_scan(db: sqlite_utils.Database, report: Report) -> int:
                             [(scan_id, host) for host, status in old_hosts.items()
                              if host not in seen and status != "gone"])
         # Only what changed is written: a scan where nothing changed rewrites no finding row.
-        db.conn.executemany("DELETE FROM host_findings WHERE host = ? AND kb = ?",
-                            [key for key in old_findings if key not in new_findings])
+        db.conn.executemany("DELETE FROM host_findings WHERE host = ? AND kb = ?", deleted)
         db.conn.executemany("INSERT INTO host_findings (host, kb, status) VALUES (?,?,?) "
-                            "ON CONFLICT (host, kb) DO UPDATE SET status = excluded.status",
-                            [(*key, status) for key, status in new_findings.items() if old_findings.get(key) != status])
+                            "ON CONFLICT (host, kb) DO UPDATE SET status = excluded.status", written)
         db.conn.execute("UPDATE scans SET transitions = ? WHERE id = ?", [len(rows), scan_id])
+        db.conn.execute("INSERT OR REPLACE INTO history_meta (key, value) VALUES ('findings_token', ?)", [token])
+    if memory is not None:
+        memory.findings, memory.token = new_findings, token
     return len(rows)
+
+
+def _diff_findings(report: Report, old: dict[str, HostFindings], seen: set[str]
+                   ) -> tuple[dict[str, HostFindings], list[tuple[str, str, str | None, str]],
+                              list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """Per host, the findings as (KBs, statuses), the finding transitions (host, kb, old, new), the rows to
+    delete and the rows to write. A host whose KBs and statuses equal the previous ones (two C-level tuple
+    comparisons) is done at once; any other is diffed KB by KB."""
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    new: dict[str, HostFindings] = {}
+    transitions: list[tuple[str, str, str | None, str]] = []
+    deleted: list[tuple[str, str]] = []
+    written: list[tuple[str, str, str]] = []
+    for host in report.hosts:
+        kbs = tuple(map(_KB, host.findings))
+        kbs = shared.setdefault(kbs, kbs)
+        statuses = tuple(map(_STATUS, host.findings))
+        new[host.host] = (kbs, statuses)
+        previous = old.get(host.host)
+        if previous is not None and previous[0] == kbs and previous[1] == statuses:
+            continue
+        before = {kb: str(status) for kb, status in zip(*previous, strict=True)} if previous is not None else {}
+        after = {kb: str(status) for kb, status in zip(kbs, statuses, strict=True)}
+        for kb in before.keys() | after.keys():
+            was, now = before.get(kb), after.get(kb)
+            if was != now:
+                transitions.append((host.host, kb, was, now or "not applicable"))
+                if now is None:
+                    deleted.append((host.host, kb))
+                else:
+                    written.append((host.host, kb, now))
+    for name, (kbs, _) in old.items():
+        if name not in seen:  # gone: its rows go, without finding transitions (the host's own says 'gone')
+            deleted += [(name, kb) for kb in dict.fromkeys(kbs)]
+    return new, transitions, deleted, written
+
+
+def record_unchanged(db: sqlite_utils.Database, report: Report, at: datetime, duration: float) -> None:
+    """Record a scan that found nothing changed since `report` (the last one evaluated, whose host states and
+    findings the tables hold): its row in `scans`, 0 transitions, so `kbscan status` shows when it ran."""
+    with db.conn:
+        db.conn.execute(_INSERT_SCAN, _scan_row(report, at.astimezone(UTC).isoformat(), duration))
 
 
 def prune(db: sqlite_utils.Database, before: datetime) -> int:
