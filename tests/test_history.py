@@ -143,3 +143,19 @@ def test_a_failed_transaction_leaves_the_memory_unusable(tmp_path: Path):
     db.execute("DROP TRIGGER refuse")
     assert record_scan(db, report(datetime(2013, 12, 20, tzinfo=UTC), {"HV01": ("KB2779069", "KB2908415")}),
                        memory) == 1
+
+
+def test_rows_written_a_batch_of_hosts_at_a_time_are_those_of_one_batch(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch):
+    """record_scan writes finding rows per BATCH hosts (memory at 10,000 hosts); ids, order and tables must
+    be what one batch of every host writes."""
+    from scanner.store import history
+
+    databases = {}
+    for batch in (1, 2, 10_000):
+        monkeypatch.setattr(history, "BATCH", batch)
+        databases[batch] = db = open_database(tmp_path / f"{batch}.db")
+        for day, hosts in enumerate(SEQUENCE, 10):
+            record_scan(db, report(datetime(2013, 12, day, 8, tzinfo=UTC), hosts))
+    assert dump(databases[1]) == dump(databases[2]) == dump(databases[10_000])
+    assert len(dump(databases[1])["transitions"]) > 9

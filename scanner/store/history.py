@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import attrgetter
@@ -103,9 +104,19 @@ def record_scan(db: sqlite_utils.Database, report: Report, memory: Recorded | No
         seen = {h.host for h in report.hosts}
         rows += [(scan_id, at, host, None, status, "gone") for host, status in old_hosts.items()
                  if host not in seen and status != "gone"]
-        new_findings, kb_rows, deleted, written = _diff_findings(report, old_findings, seen)
-        rows += [(scan_id, at, host, kb, before, after) for host, kb, before, after in sorted(kb_rows)]
         db.conn.executemany("INSERT INTO transitions (scan_id, at, host, kb, old, new) VALUES (?,?,?,?,?,?)", rows)
+        new_findings: dict[str, HostFindings] = {}
+        transitions = len(rows)
+        # a batch of hosts at a time: a first scan of 10,000 hosts has 5 million finding transitions, which as
+        # lists of rows took 1.5 GB; the rows, ids and final table are those of one sorted list
+        for kb_rows, deleted, written in _diff_findings(report, old_findings, seen, new_findings):
+            db.conn.executemany("INSERT INTO transitions (scan_id, at, host, kb, old, new) VALUES (?,?,?,?,?,?)",
+                                [(scan_id, at, host, kb, before, after) for host, kb, before, after in kb_rows])
+            transitions += len(kb_rows)
+            # Only what changed is written: a scan where nothing changed rewrites no finding row.
+            db.conn.executemany("DELETE FROM host_findings WHERE host = ? AND kb = ?", deleted)
+            db.conn.executemany("INSERT INTO host_findings (host, kb, status) VALUES (?,?,?) "
+                                "ON CONFLICT (host, kb) DO UPDATE SET status = excluded.status", written)
         db.conn.executemany(
             "INSERT OR REPLACE INTO host_status (host, scan_id, status, missing, deferred, path, seen_at) "
             "VALUES (?,?,?,?,?,?,?)",
@@ -114,50 +125,51 @@ def record_scan(db: sqlite_utils.Database, report: Report, memory: Recorded | No
         db.conn.executemany("UPDATE host_status SET status = 'gone', scan_id = ? WHERE host = ?",
                             [(scan_id, host) for host, status in old_hosts.items()
                              if host not in seen and status != "gone"])
-        # Only what changed is written: a scan where nothing changed rewrites no finding row.
-        db.conn.executemany("DELETE FROM host_findings WHERE host = ? AND kb = ?", deleted)
-        db.conn.executemany("INSERT INTO host_findings (host, kb, status) VALUES (?,?,?) "
-                            "ON CONFLICT (host, kb) DO UPDATE SET status = excluded.status", written)
-        db.conn.execute("UPDATE scans SET transitions = ? WHERE id = ?", [len(rows), scan_id])
+        db.conn.execute("UPDATE scans SET transitions = ? WHERE id = ?", [transitions, scan_id])
         db.conn.execute("INSERT OR REPLACE INTO history_meta (key, value) VALUES ('findings_token', ?)", [token])
     if memory is not None:
         memory.findings, memory.token = new_findings, token
-    return len(rows)
+    return transitions
 
 
-def _diff_findings(report: Report, old: dict[str, HostFindings], seen: set[str]
-                   ) -> tuple[dict[str, HostFindings], list[tuple[str, str, str | None, str]],
-                              list[tuple[str, str]], list[tuple[str, str, str]]]:
-    """Per host, the findings as (KBs, statuses), the finding transitions (host, kb, old, new), the rows to
-    delete and the rows to write. A host whose KBs and statuses equal the previous ones (two C-level tuple
-    comparisons) is done at once; any other is diffed KB by KB."""
+BATCH = 200  # hosts whose finding rows are made and written together (record_scan)
+
+
+def _diff_findings(report: Report, old: dict[str, HostFindings], seen: set[str], new: dict[str, HostFindings]
+                   ) -> Iterator[tuple[list[tuple[str, str, str | None, str]], list[tuple[str, str]],
+                                       list[tuple[str, str, str]]]]:
+    """Per batch of BATCH hosts, in the report's order: the finding transitions (host, kb, old, new) sorted,
+    the rows to delete and the rows to write; `new` receives each host's findings as (KBs, statuses). A host
+    whose KBs and statuses equal the previous ones (two C-level tuple comparisons) is done at once; any
+    other is diffed KB by KB. The rows of hosts gone come last."""
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-    new: dict[str, HostFindings] = {}
     transitions: list[tuple[str, str, str | None, str]] = []
     deleted: list[tuple[str, str]] = []
     written: list[tuple[str, str, str]] = []
-    for host in report.hosts:
+    for index, host in enumerate(report.hosts, 1):
         kbs = tuple(map(_KB, host.findings))
         kbs = shared.setdefault(kbs, kbs)
         statuses = tuple(map(_STATUS, host.findings))
         new[host.host] = (kbs, statuses)
         previous = old.get(host.host)
-        if previous is not None and previous[0] == kbs and previous[1] == statuses:
-            continue
-        before = {kb: str(status) for kb, status in zip(*previous, strict=True)} if previous is not None else {}
-        after = {kb: str(status) for kb, status in zip(kbs, statuses, strict=True)}
-        for kb in before.keys() | after.keys():
-            was, now = before.get(kb), after.get(kb)
-            if was != now:
-                transitions.append((host.host, kb, was, now or "not applicable"))
-                if now is None:
-                    deleted.append((host.host, kb))
-                else:
-                    written.append((host.host, kb, now))
+        if not (previous is not None and previous[0] == kbs and previous[1] == statuses):
+            before = {kb: str(status) for kb, status in zip(*previous, strict=True)} if previous is not None else {}
+            after = {kb: str(status) for kb, status in zip(kbs, statuses, strict=True)}
+            for kb in sorted(before.keys() | after.keys()):
+                was, now = before.get(kb), after.get(kb)
+                if was != now:
+                    transitions.append((host.host, kb, was, now or "not applicable"))
+                    if now is None:
+                        deleted.append((host.host, kb))
+                    else:
+                        written.append((host.host, kb, now))
+        if index % BATCH == 0 and (transitions or deleted or written):
+            yield transitions, deleted, written
+            transitions, deleted, written = [], [], []
     for name, (kbs, _) in old.items():
         if name not in seen:  # gone: its rows go, without finding transitions (the host's own says 'gone')
             deleted += [(name, kb) for kb in dict.fromkeys(kbs)]
-    return new, transitions, deleted, written
+    yield transitions, deleted, written
 
 
 def record_unchanged(db: sqlite_utils.Database, report: Report, at: datetime, duration: float) -> None:
