@@ -118,9 +118,8 @@ class _HostFiles:
         return found[1], found[2]
 
     def text_and_digest(self, host: HostResult) -> tuple[Callable[[], str], str]:
-        # host_data's own findings list is made and dropped: its other fields come from the one function
-        # that knows them, the findings from the lines encoded once per publish
-        data = {**self.head, **json_report.host_data(host, self.which), "findings": _MARK}
+        # the host's fields from the one function that knows them, the findings from the lines encoded once
+        data = {**self.head, **json_report.host_data(host, self.which, listing=False), "findings": _MARK}
         before, after = _ONE_LINE.encode(data).split(_MARK_TEXT)
         pairs = [self._line(finding) for finding in listed(host, self.which)]
         digest = hashlib.blake2b(digest_size=16)

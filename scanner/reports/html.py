@@ -96,9 +96,11 @@ def _open(flag: bool) -> str:
 def _kb_hosts(action: KbAction) -> str:
     parts = []
     for status in _ORDER:
-        names = [_host_link(h.host) for h in action.hosts[status]]
-        if names:
-            parts.append(f"{status}: {_capped(names, HOSTS_PER_KB, '(see the JSON report)')}")
+        hosts = action.hosts[status]
+        if hosts:  # links for the hosts shown only: a KB missing on 10,000 hosts names HOSTS_PER_KB of them
+            shown = [_host_link(h.host) for h in hosts[:HOSTS_PER_KB]]
+            rest = f" and {len(hosts) - len(shown)} more (see the JSON report)" if len(hosts) > len(shown) else ""
+            parts.append(f"{status}: {', '.join(shown)}{rest}")
     return "<br>".join(parts)
 
 

@@ -54,10 +54,12 @@ def finding_data(finding: Finding) -> dict[str, Any]:
     return data
 
 
-def host_data(host: HostResult, findings: FindingsFilter = FindingsFilter.ALL) -> dict[str, Any]:
-    """A host; `findings` decides which findings are listed, `counts` counts all of them per status."""
+def host_data(host: HostResult, findings: FindingsFilter = FindingsFilter.ALL, *,
+              listing: bool = True) -> dict[str, Any]:
+    """A host; `findings` decides which findings are listed, `counts` counts all of them per status.
+    `listing` False leaves the findings list empty, for a caller that writes the findings line by line."""
     return {**_host_fields(host), "counts": _counts(host),
-            "findings": [finding_data(f) for f in listed(host, findings)],
+            "findings": [finding_data(f) for f in listed(host, findings)] if listing else [],
             "remediation": [remedy_data(r) for r in host.remediation]}
 
 
