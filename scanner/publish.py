@@ -4,7 +4,6 @@ with host names made safe so nothing is written outside reports_dir and no two h
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import re
@@ -93,9 +92,6 @@ class Published:
     metrics: str | None = None
 
 
-_ONE_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))  # json's C encoder (no indent)
-_MARK = "\x00findings\x00"  # stands for the findings while the host's line is made; cannot occur in data
-_MARK_TEXT = _ONE_LINE.encode(_MARK)
 
 
 class _HostFiles:
@@ -106,21 +102,21 @@ class _HostFiles:
 
     def __init__(self, head: dict[str, Any], which: FindingsFilter) -> None:
         self.head, self.which = head, which
-        self.stamp = _ONE_LINE.encode({"generated_at": head["generated_at"]})[1:-1]
+        self.stamp = json_report.compact({"generated_at": head["generated_at"]})[1:-1]
         self.lines: dict[int, tuple[Finding, str, bytes]] = {}
 
     def _line(self, finding: Finding) -> tuple[str, bytes]:
         found = self.lines.get(id(finding))
         if found is None or found[0] is not finding:
-            line = "  " + _ONE_LINE.encode(json_report.finding_data(finding))
+            line = "  " + json_report.compact(json_report.finding_data(finding))
             found = self.lines[id(finding)] = (finding, line, hashlib.blake2b(line.encode("utf-8", "surrogatepass"),
                                                                               digest_size=16).digest())
         return found[1], found[2]
 
     def text_and_digest(self, host: HostResult) -> tuple[Callable[[], str], str]:
         # the host's fields from the one function that knows them, the findings from the lines encoded once
-        data = {**self.head, **json_report.host_data(host, self.which, listing=False), "findings": _MARK}
-        before, after = _ONE_LINE.encode(data).split(_MARK_TEXT)
+        data = {**self.head, **json_report.host_data(host, self.which, listing=False), "findings": json_report.HOLE}
+        before, after = json_report.compact(data).split(json_report.HOLE_TEXT)
         pairs = [self._line(finding) for finding in listed(host, self.which)]
         digest = hashlib.blake2b(digest_size=16)
         for part in (before.replace(self.stamp, "", 1), after):

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from operator import attrgetter
 
 from scanner.models import Finding, HostResult, HostStatus, Kind, Status, kb_sort_key
 
 ACTION_ORDER = (Status.MISSING, Status.DEFERRED, Status.EXEMPT)  # worst first
-_STATUS = attrgetter("status")
 
 
 class FindingsFilter(StrEnum):
@@ -29,10 +26,9 @@ def listed(host: HostResult, which: FindingsFilter) -> Iterable[Finding]:
     return host.tallied().action
 
 
-def counts(findings: Iterable[Finding]) -> dict[str, int]:
-    """Findings per status, every status named (0 included), in the order of `Status`."""
-    found = Counter(map(_STATUS, findings))
-    return {str(status): found[status] for status in Status}
+def counts(host: HostResult) -> dict[str, int]:
+    """The host's findings per status, every status named (0 included), in the order of `Status`."""
+    return {str(status): count for status, count in host.tallied().counts.items()}
 
 
 def needs_attention(host: HostResult) -> bool:

@@ -17,11 +17,11 @@ from scanner.models import (
     Report,
     SourceHealth,
 )
-from scanner.reports.findings import FindingsFilter, listed
+from scanner.reports.findings import FindingsFilter, counts, listed
 
 SCHEMA_VERSION = 1
-_HOLE = "\x00kbscan\x00"  # stands for a list while the text around it is made; cannot occur in data
-_HOLE_TEXT = json.dumps(_HOLE)
+HOLE = "\x00kbscan\x00"  # stands for a list while the text around it is made; cannot occur in data
+HOLE_TEXT = json.dumps(HOLE)
 
 
 def _date(value: date | None) -> str | None:
@@ -58,13 +58,9 @@ def host_data(host: HostResult, findings: FindingsFilter = FindingsFilter.ALL, *
               listing: bool = True) -> dict[str, Any]:
     """A host; `findings` decides which findings are listed, `counts` counts all of them per status.
     `listing` False leaves the findings list empty, for a caller that writes the findings line by line."""
-    return {**_host_fields(host), "counts": _counts(host),
+    return {**_host_fields(host), "counts": counts(host),
             "findings": [finding_data(f) for f in listed(host, findings)] if listing else [],
             "remediation": [remedy_data(r) for r in host.remediation]}
-
-
-def _counts(host: HostResult) -> dict[str, int]:
-    return {str(status): count for status, count in host.tallied().counts.items()}
 
 
 def _host_fields(host: HostResult) -> dict[str, Any]:
@@ -114,7 +110,7 @@ def report_data(report: Report, *, hosts: bool = True,
 _ONE_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))  # made once: dumps makes one per call
 
 
-def _compact(value: Any) -> str:
+def compact(value: Any) -> str:
     """One line, by json's C encoder (any `indent` falls back to its pure-Python one, ten times slower)."""
     return _ONE_LINE.encode(value)
 
@@ -137,7 +133,7 @@ class _Texts:
         self._items: dict[int, tuple[object, str]] = {}  # each Remedy's text (the Remediator shares them)
 
     def _line(self, finding: Finding) -> str:
-        line = f"      {_compact(finding_data(finding))}"
+        line = f"      {compact(finding_data(finding))}"
         self._lines[id(finding)] = (finding, line)
         return line
 
@@ -153,7 +149,7 @@ class _Texts:
         block = ",\n".join(lines)
         if len(self._blocks) >= REMEMBERED:
             self._blocks.clear()
-        self._blocks[id(host.findings)] = (host.findings, tally := _counts(host), block)
+        self._blocks[id(host.findings)] = (host.findings, tally := counts(host), block)
         return tally, block
 
     def remediation(self, remediation: tuple[Remedy, ...]) -> str:
@@ -164,7 +160,7 @@ class _Texts:
         for remedy in remediation:
             cached = known(id(remedy))
             if cached is None or cached[0] is not remedy:
-                cached = self._items[id(remedy)] = (remedy, _compact(remedy_data(remedy)))
+                cached = self._items[id(remedy)] = (remedy, compact(remedy_data(remedy)))
             items.append(cached[1])
         text = f"[{', '.join(items)}]"
         if len(self._remediations) >= REMEMBERED:
@@ -176,8 +172,8 @@ class _Texts:
 def _host_text(host: HostResult, texts: _Texts) -> str:
     """A host on one line, each of its findings on a line of its own."""
     tally, block = texts.findings(host)
-    fields = {**_host_fields(host), "counts": tally, "findings": _HOLE, "remediation": _HOLE}
-    before, between, after = _compact(fields).split(_HOLE_TEXT)
+    fields = {**_host_fields(host), "counts": tally, "findings": HOLE, "remediation": HOLE}
+    before, between, after = compact(fields).split(HOLE_TEXT)
     findings = f"[\n{block}\n    ]" if block else "[]"
     return f"    {before}{findings}{between}{texts.remediation(host.remediation)}{after}"
 
@@ -187,7 +183,7 @@ def chunks(report: Report, findings: FindingsFilter = FindingsFilter.ALL) -> Ite
     as one string or one tree of dicts. The report's own fields are indented; hosts and findings are
     one line each (readable, greppable, and written by the C encoder)."""
     data = report_data(report, hosts=False, findings=findings)
-    before, after = json.dumps({**data, "hosts": _HOLE}, indent=2, ensure_ascii=False).split(_HOLE_TEXT)
+    before, after = json.dumps({**data, "hosts": HOLE}, indent=2, ensure_ascii=False).split(HOLE_TEXT)
     if not report.hosts:
         yield f"{before}[]{after}\n"
         return

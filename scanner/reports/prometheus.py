@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 from scanner.models import HostStatus, Report, Status
-from scanner.reports.findings import ACTION_ORDER, kb_actions
+from scanner.reports.findings import ACTION_ORDER, counts, kb_actions
 
 log = logging.getLogger(__name__)
 SOURCE_STATES = ("ok", "degraded", "failed", "never", "embedded")
@@ -67,7 +67,7 @@ def verdicts(report: Report) -> str:
                    "1 for the host's current status (compliant, noncompliant, unknown), 0 for the others.",
                    ((_labels(host=h.host, cluster=h.cluster, os=h.os, status=str(s)), 1 if h.status == s else 0)
                     for h in report.hosts for s in HostStatus))
-    per_host = [(h.host, {str(s): n for s, n in h.tallied().counts.items()}) for h in report.hosts]
+    per_host = [(h.host, counts(h)) for h in report.hosts]
     metrics.family("kbscan_host_findings", "gauge", "Applicable catalogue entries per host by finding status.",
                    ((_labels(host=host, status=s), n) for host, found in per_host for s, n in found.items()))
     metrics.family("kbscan_findings", "gauge", "Applicable catalogue entries over all hosts by finding status.",
