@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from html import escape
 from urllib.parse import unquote, urlsplit
 
-from scanner.models import ACTION, COVERED, ClusterResult, Finding, HostResult, HostStatus, Report, Status
+from scanner.models import COVERED, ClusterResult, Finding, HostResult, HostStatus, Report, Status
 from scanner.remediation import headline
 from scanner.reports.findings import ACTION_ORDER, KbAction, kb_actions, needs_attention
 
@@ -141,11 +141,12 @@ def _action_lines(host: HostResult) -> list[str]:
     """A host's findings that need action, a line per kind of action: KB ids only (the titles are in the
     KB table), so a host with hundreds of missing KBs costs a line, not hundreds of rows."""
     out = []
-    missing = [f for f in host.findings if f.status is Status.MISSING]
+    action = host.tallied().action  # four passes over these, not over every applicable finding
+    missing = [f for f in action if f.status is Status.MISSING]
     if missing:
         out.append(f'<p><span class="missing">missing</span> ({len(missing)}): {_ids(missing)}</p>')
     deferred: dict[tuple[date | None, str | None], list[Finding]] = {}
-    for f in host.findings:
+    for f in action:
         if f.status is Status.DEFERRED:
             deferred.setdefault((f.due, f.via), []).append(f)
     groups = sorted(deferred.items(), key=lambda item: (item[0][0] or date.max, item[0][1] or ""))
@@ -154,13 +155,13 @@ def _action_lines(host: HostResult) -> list[str]:
         out.append(f'<p><span class="deferred">deferred</span>, {when}{f" via {escape(via)}" if via else ""} '
                    f"({len(group)}): {_ids(group)}</p>")
     out += _more(len(groups), "due date(s)")
-    exempt = [f for f in host.findings if f.status is Status.EXEMPT]
+    exempt = [f for f in action if f.status is Status.EXEMPT]
     out += [f'<p><span class="exempt">exempt</span>: {escape(f.kb)} ({escape(f.reason or "")}'
             f'{"; until " + f.until.isoformat() if f.until else ""})</p>' for f in exempt[:LINES_PER_KIND]]
     out += _more(len(exempt), "exempt KB(s)")
     assumed: dict[tuple[str, ...], list[Finding]] = {}
-    for f in host.findings:
-        if f.requires_roles and f.status in ACTION:
+    for f in action:
+        if f.requires_roles:
             assumed.setdefault(f.requires_roles, []).append(f)
     out += [f"<p>evaluated as if the host had {escape(', '.join(roles))} (its roles are unknown): "
             f"{_ids(group)}</p>" for roles, group in assumed.items()]

@@ -74,11 +74,11 @@ def host_state(host: HostResult, warn_days: int, as_of_ordinal: int) -> tuple[in
     if host.status is HostStatus.UNKNOWN:
         state = UNKNOWN
         parts.append(f"unknown ({'; '.join(host.reasons)})")
-    missing = [f.kb for f in host.findings if f.status is Status.MISSING]
+    missing = [f.kb for f in host.tallied().action if f.status is Status.MISSING]
     if missing:
         state = CRITICAL if state == OK else state
         parts.append(f"{len(missing)} missing ({_first(missing)})")
-    deferred = sorted((f for f in host.findings if f.status is Status.DEFERRED and f.due is not None),
+    deferred = sorted((f for f in host.tallied().action if f.status is Status.DEFERRED and f.due is not None),
                       key=lambda f: (f.due, f.kb))
     if deferred:
         shown = _first([f"{f.kb} due {f.due.isoformat()}" for f in deferred if f.due])
@@ -116,7 +116,7 @@ def perfdata(report: Report, hosts: list[HostResult], now: datetime, max_catalog
     parts.append(f"missing={counts[Status.MISSING]};;0;0")
     parts += [f"{s}={counts[s]};;;0" for s in (Status.DEFERRED, Status.INSTALLED, Status.SUPERSEDED,
                                                 Status.INCLUDED, Status.EXEMPT)]
-    dues = [f.due for h in hosts for f in h.findings if f.status is Status.DEFERRED and f.due is not None]
+    dues = [f.due for h in hosts for f in h.tallied().action if f.status is Status.DEFERRED and f.due is not None]
     if dues:
         parts.append(f"next_due_days={(min(dues) - report.as_of).days};;;0")
     refreshed = report.catalogue.refreshed_at
@@ -151,7 +151,7 @@ def check_result(report: Report, selection: Selection, *, warn_days: int = 7, ma
                 fragments.append(f"{len(attention) - SHOWN_HOSTS} more below")
                 extra = attention
         else:
-            dues = sorted(f.due for h in hosts for f in h.findings if f.status is Status.DEFERRED and f.due)
+            dues = sorted(f.due for h in hosts for f in h.tallied().action if f.status is Status.DEFERRED and f.due)
             later = f", {len(dues)} deferred, next due {dues[0].isoformat()}" if dues else ""
             fragments = [f"{selection.label()}: {len(hosts)} hosts compliant{later}"]
     else:
