@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -10,15 +9,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.needs import require
+
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """tests/needs.py: a missing tool skips the test, or fails it under CI=true."""
     for mark in item.iter_markers("needs_tool"):
         missing = mark.kwargs.get("missing")
-        if missing:
-            if os.environ.get("CI", "").lower() == "true":
-                pytest.fail(f"CI=true and {missing} is missing: .ci/run must install it (no green CI by skipping)")
-            pytest.skip(f"{missing} is missing")
+        require(not missing, missing)
 
 
 Route = Callable[[BaseHTTPRequestHandler], tuple[int, dict[str, str], bytes]]

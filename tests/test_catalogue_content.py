@@ -20,6 +20,7 @@ from scanner.catalogue import Catalogue
 from scanner.cli import main
 from scanner.embedded import load_embedded
 from scanner.models import CatalogueEntry, Kind, Status
+from tests.needs import require
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(os.environ.get("KBSCAN_SHARED", "/work/shared")) / "fixtures" / "get-windowshotfixes" / "reijoh"
@@ -41,14 +42,14 @@ SEED = {"KB2779069": {"failover-clustering"}, "KB2905412": set(), "KB2908415": {
 
 def _list_ids(name: str) -> list[str]:
     path = FIXTURES / name
-    if not path.exists():
-        pytest.skip(f"{path} is absent (shared fixtures not mounted)")
+    require(path.exists(), f"{path} (the shared fixtures)")
     root = ET.parse(path).getroot()
     return [(u.get("Id") or u.get("id") or "").upper() for u in root.iter("Update")]
 
 
 def _xml_rows(name: str) -> dict[str, tuple[str, str]]:
     """KB -> (title without the leading date, download URL) as the community list gives them."""
+    require((FIXTURES / name).exists(), f"{FIXTURES / name} (the shared fixtures)")
     root = ET.parse(FIXTURES / name).getroot()
     return {(u.get("Id") or u.get("id") or "").upper():
             ((u.findtext("Description") or "").split(" ", 1)[1], (u.findtext("DownloadURL") or "").strip())

@@ -34,3 +34,15 @@ def test_a_missing_tool_skips_locally_and_fails_on_ci(ci: str, code: int, said: 
         probe.unlink()
     assert done.returncode == code, done.stdout
     assert said in done.stdout
+
+
+def test_require_inside_a_helper_skips_here_and_fails_under_ci(monkeypatch: pytest.MonkeyPatch):
+    from tests.needs import require
+
+    require(True, "nothing")  # present: no effect
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match="the shared data is missing"):
+        require(False, "the shared data")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true and the shared data is missing"):
+        require(False, "the shared data")

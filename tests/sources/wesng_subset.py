@@ -9,7 +9,7 @@ import zipfile
 from functools import cache
 from pathlib import Path
 
-import pytest
+from tests.needs import require
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "wesng" / "definitions.zip"
 HEADER = ('"DatePosted","CVE","BulletinKB","Title","AffectedProduct","AffectedComponent","Severity","Impact",'
@@ -29,8 +29,7 @@ PER_OTHER = 3
 
 
 def definitions() -> Path:
-    if not SHARED.is_file():
-        pytest.skip(f"{SHARED} is not there (the shared WES-NG definitions; see DESIGN.md 7a)")
+    require(SHARED.is_file(), f"{SHARED} (the shared WES-NG definitions; see DESIGN.md 7a)")
     return SHARED
 
 
