@@ -247,7 +247,7 @@ def verdict_disagreements(report: Report, expected: dict[str, ref.RefResult]) ->
                 found.append(say + f"reference {w.status} due={w.due} via one of {sorted(w.vias)}")
             elif w.status == "deferred" and f.via not in w.vias:
                 found.append(say + f"reference via one of {sorted(w.vias)}")
-            elif w.status in ("installed", "exempt") and f.via is not None:
+            elif w.status in ("installed", "exempt", "missing") and f.via is not None:
                 found.append(say + f"reference {w.status} with no via")
             if frozenset(f.requires_roles) != w.requires_roles:
                 found.append(say + f"reference requires_roles {sorted(w.requires_roles)}")

@@ -190,9 +190,11 @@ def test_a_host_whose_inventory_turns_stale_is_evaluated_again_and_unknown(fleet
     runtime.config = replace(runtime.config, max_inventory_age=parse_duration("2 hours"))
     collected = datetime.fromisoformat(json.loads((folder / "HV01.json").read_text())["collected_at"])
     clock.now = collected + timedelta(hours=2) - timedelta(seconds=1)
-    assert not scan_job(runtime).startswith("scan: nothing changed")
+    line = scan_job(runtime)
+    assert line.startswith("scan: 2 hosts (0 compliant, 2 noncompliant, 0 unknown)"), line  # fresh
     clock.now = collected + timedelta(hours=2)  # still fresh to the second: taken < now - age is false
-    assert scan_job(runtime).startswith("scan: 2 hosts")  # the boundary itself re-evaluates (fail closed)
+    line = scan_job(runtime)  # the boundary itself re-evaluates (fail closed), and the verdicts still hold
+    assert line.startswith("scan: 2 hosts (0 compliant, 2 noncompliant, 0 unknown)"), line
     clock.now += timedelta(seconds=1)
     line = scan_job(runtime)
     assert line.startswith("scan: 2 hosts (0 compliant, 0 noncompliant, 2 unknown)"), line
