@@ -67,11 +67,12 @@ def test_merged_host_is_as_old_as_its_newest_file_not_an_older_files_collected_a
 def test_groups_found_by_name_give_what_the_first_matching_group_per_key_gives(
         specs: list[tuple[str, str | None, tuple[str, ...] | None, str | None]], host: str):
     from scanner.fleet import HostGroups
+    from tests.reference_model import glob_matches
 
     groups = [HostGroup(match, os, roles, cluster) for match, os, roles, cluster in specs]
     plain: dict[str, object] = {"os": None, "roles": None, "cluster": None}
     for group in groups:  # DESIGN.md section 5: first match wins per key
-        if group.matches(host):
+        if glob_matches(group.match, host):  # the independent matcher, not the product's own
             for key in plain:
                 if plain[key] is None:
                     plain[key] = getattr(group, key)
