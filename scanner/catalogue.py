@@ -55,6 +55,7 @@ class Catalogue:
             for product in entry.products:
                 by_product.setdefault(product, []).append(entry)
         self._by_product = {p: tuple(v) for p, v in by_product.items()}
+        self._versioned = frozenset(family(p) for p in by_product if family(p) != p)
         self._covers = {entry.kb: self._closure(entry.kb) for entry in ordered}
 
     def __len__(self) -> int:
@@ -73,6 +74,11 @@ class Catalogue:
         found = tuple(sorted(merged.values(), key=lambda e: kb_sort_key(e.kb)))
         self._by_product[product] = found  # later hosts of this version find it at once
         return found
+
+    def has_versions(self, product: str) -> bool:
+        """Whether some entry lists a version of this family (`win10-1809` for `win10`): a host known only by
+        its family may then lack entries that apply to its version."""
+        return product in self._versioned
 
     def covers(self, kb: str) -> tuple[Cover, ...]:
         """Every KB whose installation covers `kb`, nearest first (the KB itself not included)."""

@@ -247,6 +247,12 @@ class Evaluator:
             caption = inventory.os_caption or "no OS caption"
             reasons.append(f"product unknown ({caption}, version {inventory.os_version or 'unknown'}); "
                            "add os = \"...\" to a matching [[hosts]] group")
+        elif self.catalogue.has_versions(inventory.os):  # a win10 host whose version is unknown: the entries
+            # of its version would not apply, and nothing missing would read as compliant
+            reasons.append(f"version of {inventory.os} unknown ({inventory.os_caption or 'no OS caption'}, version "
+                           f"{inventory.os_version or 'unknown'}) and the catalogue has entries for single "
+                           f"versions; add os = \"{inventory.os}-...\" (e.g. {inventory.os}-22h2) to a matching "
+                           "[[hosts]] group")
         taken = inventory.taken_at
         if taken is not None and taken < policy.max_inventory_age.before(policy.now):
             how = "collected" if inventory.collected_at is not None else "file last modified"

@@ -544,6 +544,8 @@ def evaluate(curated: Sequence[CatalogueEntry], sources: Sequence[SourceEntries]
         reasons: list[str] = []
         if host.os is None:
             reasons.append("os unknown")
+        elif any(family(p) == host.os != p for entry in entries.values() for p in entry.products):
+            reasons.append("version unknown")  # a family host (win10) where entries name versions (win10-22h2)
         if host.time is not None and host.time < moment_before(policy.now, policy.max_inventory_age):
             reasons.append("stale")
         if host.collected_at is not None and host.collected_at > policy.clock + CLOCK_SKEW:

@@ -12,7 +12,7 @@ from scanner import evaluate
 from scanner.catalogue import Catalogue
 from scanner.config import Exemption
 from scanner.evaluate import Evaluator, Policy
-from scanner.models import CatalogueEntry, HostInventory, InstalledUpdate, Status, Tally
+from scanner.models import CatalogueEntry, HostInventory, HostStatus, InstalledUpdate, Status, Tally
 
 AS_OF = date(2013, 12, 20)
 
@@ -74,3 +74,20 @@ def test_a_remedied_result_keeps_its_tally_and_findings():
     result = Evaluator(Catalogue(CHAIN), Policy.at(AS_OF)).host(host("HV01", "KB3000003"))
     remedied = result.remedied(())
     assert remedied.tally is result.tally and remedied.findings is result.findings
+
+
+@pytest.mark.parametrize("version", ["10.0.19046", None])
+def test_a_windows_10_host_of_unknown_version_is_unknown_where_entries_name_versions(version: str | None):
+    # WES-NG lists Windows 10 entries per version; a host known only as `win10` (a build kbscan does not know,
+    # or no version) would have none applicable and read as compliant (found in review)
+    catalogue = Catalogue([CatalogueEntry("KB5000001", "22H2 fix", products=("win10-22h2",))])
+    evaluator = Evaluator(catalogue, Policy.at(AS_OF))
+    known = HostInventory("PC1", "pc1.json", "kbscan-json", (), os="win10-22h2", roles=())
+    assert evaluator.host(known).status is HostStatus.NONCOMPLIANT
+    vague = HostInventory("PC2", "pc2.json", "kbscan-json", (), os="win10", os_version=version, roles=())
+    result = evaluator.host(vague)
+    assert result.status is HostStatus.UNKNOWN
+    assert "version of win10 unknown" in result.reasons[0] and "win10-22h2" in result.reasons[0]
+    # a family with no versioned entries keeps its verdict (the seed's ws2012 hosts never hit this)
+    plain = Evaluator(Catalogue([CatalogueEntry("KB5000002", "fix", products=("win10",))]), Policy.at(AS_OF))
+    assert plain.host(vague).status is HostStatus.NONCOMPLIANT
