@@ -144,11 +144,15 @@ def _merge_order(config: Config, stored: list[str], fresh: list[str]) -> list[st
 
 
 def _store_and_merge(config: Config, records: list[SourceRecord], now: datetime,
-                     keep: tuple[str, ...] = ()) -> RefreshResult:
+                     keep: tuple[str, ...] | None = None) -> RefreshResult:
     """Store the records and merge every source's last good entries. Sources no longer configured are
-    forgotten, except imports and the followed articles named in `keep`."""
+    forgotten, except imports and the followed articles named in `keep`; None (an import, which does not
+    change what the lists link) keeps every stored article of a list that follows its KB links."""
     fresh = {r.health.name: r for r in records}
     with connected(config.database) as db:
+        if keep is None:
+            following = [s.name for s in config.sources if s.follow_kb_links]
+            keep = tuple(h.name for h in source_health(db) if is_article_of(h.name, following))
         forget_sources(db, [*(s.name for s in config.sources), *keep])
         current: list[SourceEntries] = []
         for name in _merge_order(config, [h.name for h in source_health(db)], list(fresh)):

@@ -183,3 +183,27 @@ def test_a_source_that_does_not_follow_fetches_no_article(tmp_path: Path):
                     sources=(SourceConfig("cl", LIST, ("ws2012",), ("failover-clustering",)),))
     result = refresh_catalogue(config, now=T1)
     assert (result.articles, [url for url, _ in _asked()]) == ((), [LIST])
+
+
+@responses.activate
+def test_an_import_keeps_the_followed_articles_and_the_next_304_refresh_asks_for_them(tmp_path: Path):
+    """Found in review: an import forgot every followed article (not configured, not an import), and a list
+    answering 304 then followed none: their facts (earlier dates, products) were gone for good."""
+    from scanner.refresh import import_list
+    from scanner.store.catalogue import source_health
+    from scanner.store.db import connected
+
+    _serve(["2779069", "2908415"])
+    refresh_catalogue(_config(tmp_path), now=T1)
+    listed = tmp_path / "l.json"
+    listed.write_text(json.dumps([{"kb": "KB2999999", "title": "imported", "products": ["ws2012"]}]),
+                      encoding="utf-8")
+    import_list(_config(tmp_path), listed, now=T2)
+    with connected(_config(tmp_path).database, readonly=True) as db:
+        assert [h.name for h in source_health(db)] == ["cl", "cl/KB2779069", "cl/KB2908415", "import:l.json"]
+    responses.reset()
+    responses.get(LIST, status=304)
+    for n in ("2779069", "2908415"):
+        responses.get(f"http://kb.test/kb/{n}", status=304)
+    again = refresh_catalogue(_config(tmp_path), now=T2)
+    assert [a.name for a in again.articles] == ["cl/KB2779069", "cl/KB2908415"]
