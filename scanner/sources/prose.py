@@ -29,7 +29,6 @@ _LEADING = re.compile(r"^\s*(?:KB\s?)?(\d{6,7})\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[。！？])|(?<=[a-z0-9)][.!?])(?=[A-Z][a-z])")
 _NEAR = (20, 12)  # characters before and after a verb that a negation of it is looked for in
 _DIGITS = re.compile(r"\d{6}")
-_ENGLISH_VERB = re.compile(r"replace|supersede", re.IGNORECASE)  # subject before the verb, object after
 
 Line = tuple[str, bool]  # a block's text and whether it is a list item or table cell
 
@@ -117,7 +116,7 @@ def included(lines: Iterable[Line], own: str | None = None) -> tuple[str, ...]:
 
 def _replace_clause(sentence: str, own: str | None) -> str | None:
     """What a replace verb in the sentence replaces, when it is not negated, does not say the other
-    direction, and no other KB stands before an English verb as its subject: the clause after the verb,
+    direction, and no other KB stands before the verb as its subject: the clause after the verb,
     or before it in Japanese (verb last); a German subordinate clause ("..., das 2550000 ersetzt") is not
     read, which only leaves a replacement out."""
     if REPLACED_BY.search(sentence):
@@ -126,10 +125,10 @@ def _replace_clause(sentence: str, own: str | None) -> str | None:
         before, after = _NEAR
         if NEGATION.search(sentence[max(0, verb.start() - before):verb.end() + after]):
             continue
-        if _ENGLISH_VERB.match(verb.group()) and any(kb != own for kb in kb_numbers(sentence[:verb.start()])):
-            return None
         if verb.group().startswith("置き換え"):  # Japanese: the object stands before the verb
             return sentence[:verb.start()]
+        if any(kb != own for kb in kb_numbers(sentence[:verb.start()])):  # another KB is the subject
+            return None
         return _until_next_verb(sentence[verb.end():], INCLUDE_VERB)
     return None
 

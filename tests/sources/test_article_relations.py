@@ -70,8 +70,13 @@ ARTICLE = ("<html lang='{lang}'><head><meta name='ms.kbid' content='2779069'><ti
      "Dieser Hotfix wurde durch das Updaterollup 2903938 ersetzt.", ()),
     ("de-de", ("Artikel-ID", "Gilt für", "Zusammenfassung"),
      "Voraussetzung: Installieren Sie zuerst das Update 2550886, das 2550000 ersetzt.", ()),
+    ("de-de", ("Artikel-ID", "Gilt für", "Zusammenfassung"), "Update 3000850 ersetzt das Update 2919355.", ()),
     ("fr-fr", ("Numéro d'article", "S'applique à", "Résumé"), "Ce correctif remplace le correctif 2550886.",
      ("KB2550886",)),
+    ("fr-fr", ("Numéro d'article", "S'applique à", "Résumé"), "La mise à jour 3000850 remplace la mise à jour "
+     "2919355.", ()),
+    ("es-es", ("Id. de artículo", "Se aplica a", "Resumen"), "La actualización 3000850 reemplaza la actualización "
+     "2919355.", ()),
     ("fr-fr", ("Numéro d'article", "S'applique à", "Résumé"), "Ce correctif ne remplace aucun correctif 2550886.",
      ()),
     ("fr-fr", ("Numéro d'article", "S'applique à", "Résumé"), "Ce correctif est remplacé par le correctif 2903938.",
