@@ -41,14 +41,10 @@ class Catalogue:
         usable, self.cycles = relations.split(relations.edges_of(ordered))
         self.warnings: tuple[str, ...] = tuple(cycle.warning for cycle in self.cycles)
         self._covered_by = relations.adjacency(usable)
-        superseded_by: dict[str, list[str]] = {}
         contains: dict[str, list[str]] = {}
         for edge in usable:
-            if edge.status is Status.SUPERSEDED:
-                superseded_by.setdefault(edge.covered, []).append(edge.cover)
-            else:
+            if edge.status is not Status.SUPERSEDED:
                 contains.setdefault(edge.cover, []).append(edge.covered)
-        self._superseded_by = {kb: tuple(sorted(set(v), key=kb_sort_key)) for kb, v in superseded_by.items()}
         self._contains = {kb: tuple(sorted(set(v), key=kb_sort_key)) for kb, v in contains.items()}
         by_product: dict[str, list[CatalogueEntry]] = {}
         for entry in ordered:
@@ -84,9 +80,6 @@ class Catalogue:
         """Every KB whose installation covers `kb`, nearest first (the KB itself not included)."""
         found = self._covers.get(kb)
         return found if found is not None else self._closure(kb)
-
-    def superseded_by(self, kb: str) -> tuple[str, ...]:
-        return self._superseded_by.get(kb, ())
 
     def contains(self, kb: str) -> tuple[str, ...]:
         """Entries that name `kb` in their included_in (what a rollup carries), cycles left out."""

@@ -24,7 +24,7 @@ Entry = tuple[int, int, str, Any]  # size, mtime_ns, sha256, {"reader", "hosts":
 Result = tuple[list[HostInventory], list[InventoryError]]
 UNSETTLED = -1  # stored instead of an mtime: the next scan hashes the file again
 SETTLE_NS = 2_000_000_000  # a file this fresh may be rewritten within the same mtime tick (git's "racy" case)
-_READER_MODULES = ("inventory", "dates.py", "models.py", "products.py", "inventory_cache.py")
+_READER_MODULES = ("inventory", "dates.py", "models.py", "products.py", "vocabulary.py", "inventory_cache.py")
 
 
 @functools.cache

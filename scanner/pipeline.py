@@ -65,17 +65,6 @@ def policy_for(config: Config, as_of: date | None, now: datetime | None = None) 
     return Policy(as_of=now.date(), now=now, **kwargs)  # type: ignore[arg-type]
 
 
-def read_inventories(config: Config, paths: Sequence[Path],
-                     progress: Callable[[int, int], None] | None = None,
-                     cache: InventoryCache | None = None, workers: int | None = None,
-                     ) -> tuple[list[HostInventory], list[InventoryError], list[str]]:
-    """Read every file (through the cache when one is given), merge hosts seen twice and fill facts
-    from [[hosts]] groups."""
-    found, errors = _read(config, paths, progress, cache, workers)
-    combined, warnings = combine(found, config.hosts, config.max_inventory_age)
-    return combined, errors, warnings
-
-
 def _read(config: Config, paths: Sequence[Path], progress: Callable[[int, int], None] | None,
           cache: InventoryCache | None, workers: int | None) -> tuple[list[HostInventory], list[InventoryError]]:
     if cache is not None:

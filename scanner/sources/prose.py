@@ -109,11 +109,6 @@ def replaced(lines: Iterable[Line], own: str | None = None) -> tuple[str, ...]:
     return stated(lines, own).replaces
 
 
-def included(lines: Iterable[Line], own: str | None = None) -> tuple[str, ...]:
-    """KBs a text says its own update contains (see `stated`)."""
-    return stated(lines, own).includes
-
-
 def _replace_clause(sentence: str, own: str | None) -> str | None:
     """What a replace verb in the sentence replaces, when it is not negated, does not say the other
     direction, and no other KB stands before the verb as its subject: the clause after the verb,

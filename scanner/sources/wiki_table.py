@@ -122,7 +122,6 @@ def _scope(hints: SourceHints, products: tuple[str, ...], roles: tuple[str, ...]
 
 
 _UNREAD = frozenset({"kb", "wu", "download"})  # the KB cell is read on its own; the others say nothing we keep
-_RELATION_COLUMNS = frozenset({"why", "notes", "supersedes", "includes"})
 
 
 def _read_row(row: Any, cells: list[Any], columns: dict[str, int], hints: SourceHints, skipped: bool,

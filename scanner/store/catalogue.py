@@ -35,7 +35,10 @@ def setup(db: sqlite_utils.Database) -> None:
         # whichever code (a refresh, an import, a schema step, another release) writes them
         db.execute("""CREATE TABLE IF NOT EXISTS catalogue_generation (
             id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL)""")
-        db.execute("INSERT OR IGNORE INTO catalogue_generation (id, generation) VALUES (1, 0)")
+        # a write only when the row is not there: INSERT OR IGNORE would take the write lock on every open,
+        # waiting behind any refresh or import transaction
+        if db.execute("SELECT 1 FROM catalogue_generation WHERE id = 1").fetchone() is None:
+            db.execute("INSERT INTO catalogue_generation (id, generation) VALUES (1, 0)")
         for table in _VERSIONED:
             for event in ("INSERT", "UPDATE", "DELETE"):
                 db.execute(f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_generation AFTER {event} ON "
