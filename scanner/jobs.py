@@ -101,7 +101,7 @@ def scan_job(runtime: Runtime) -> str:
     log.debug("scan: %d hosts evaluated; recording the scan", len(report.hosts))  # past here it finishes
     with connected(config.database) as db:
         transitions = record_scan(db, report, runtime.recorded)
-        prune(db, config.history_retention.before(runtime.clock()))
+        prune(db, config.history_retention.before(at))
         changes, gone = runtime.cache.take_changes()
         if changes or gone:
             cache_store.save(db, changes, gone)
@@ -123,7 +123,7 @@ def _unchanged(runtime: Runtime, last: Report, basis: Basis, at: datetime, start
     config = runtime.config
     with connected(config.database) as db:
         record_unchanged(db, last, at, time.monotonic() - started)
-        prune(db, config.history_retention.before(runtime.clock()))
+        prune(db, config.history_retention.before(at))
     publish_scan_time(config.reports_dir, runtime.published, at, time.monotonic() - started)
     evaluated = basis.evaluated_at.strftime("%H:%M" if basis.evaluated_at.date() == at.date() else "%Y-%m-%d %H:%M")
     return (f"scan: nothing changed since {evaluated} ({len(last.hosts)} hosts: {_counts(last)}; "

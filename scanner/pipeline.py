@@ -82,7 +82,7 @@ def run_scan(config: Config, paths: Sequence[Path], as_of: date | None = None,
     catalogue = catalogue or load_catalogue(config)
     with gc_paused():
         found, errors = _read(config, paths, progress, cache, workers)
-        report = evaluate_read(config, found, errors, catalogue, as_of, generated_at, remediation)
+    report = evaluate_read(config, found, errors, catalogue, as_of, generated_at, remediation)  # pauses it itself
     return replace(report, duration_seconds=time.monotonic() - started)
 
 
